@@ -1,0 +1,1 @@
+"""Varsler bridge: outbox to Matrix DM, SMS and e-post (see issue on varsler)."""

@@ -1,0 +1,1 @@
+"""Samsnakk: Matrix appservice and E2EE bot for brukerrom."""

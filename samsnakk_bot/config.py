@@ -1,0 +1,223 @@
+"""Samsnakk configuration: one YAML file, validated by pydantic, secrets from the environment.
+
+The commented sample in ``deploy/samsnakk.yaml.sample`` is the single source of defaults.
+A secret may be given in the file or through ``SAMSNAKK_<SECTION>_<KEY>`` in the environment;
+the environment wins, so production files can stay free of secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "SAMSNAKK"
+
+# Values that appear in the sample config and must never reach production.
+_PLACEHOLDERS = {"change-me", "changeme", "CHANGE_ME", "generate", "secret", "xxx"}
+_LOCALPART_RE = re.compile(r"^[a-z0-9._=/+-]+$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the operator who has to fix it."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Secret = Annotated[str, Field(min_length=16)]
+
+
+def _reject_placeholder(value: str) -> str:
+    if value.strip() in _PLACEHOLDERS:
+        raise ValueError("is a placeholder from the sample config; generate a real secret")
+    return value
+
+
+class HomeserverConfig(_Section):
+    url: str = "http://127.0.0.1:8008"
+    server_name: str = "samsnakk.localhost"
+
+    @field_validator("url")
+    @classmethod
+    def _url_has_scheme(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+
+class AppserviceConfig(_Section):
+    id: str = "samsnakk"
+    # Where our aiohttp server listens and where Synapse reaches it.
+    bind_host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 29330
+    public_url: str | None = None
+    as_token: Secret
+    hs_token: Secret
+    # The registration's sender may not /sync, so the bot is a separate user.
+    sender_localpart: str = "samsnakk.as"
+    bot_localpart: str = "samsnakk"
+    # MSC4190 lets the appservice own its device; see docs/architecture.md.
+    msc4190: bool = True
+
+    _no_placeholder_as = field_validator("as_token", "hs_token")(_reject_placeholder)
+
+    @field_validator("sender_localpart", "bot_localpart")
+    @classmethod
+    def _valid_localpart(cls, v: str) -> str:
+        if not _LOCALPART_RE.match(v):
+            raise ValueError("must be a lower-case Matrix localpart (a-z, 0-9, . _ = - / +)")
+        return v
+
+    @property
+    def url(self) -> str:
+        return self.public_url or f"http://{self.bind_host}:{self.port}"
+
+
+class BotConfig(_Section):
+    device_id: Annotated[str, Field(pattern=r"^[A-Z0-9_]{4,32}$")] = "SAMSNAKKBOT"
+    display_name: str = "Samsnakk"
+    store_dir: Path = Path("./data/crypto")
+    pickle_key: Secret
+
+    _no_placeholder = field_validator("pickle_key")(_reject_placeholder)
+
+
+class AntispamConfig(_Section):
+    secret: Secret
+
+    _no_placeholder = field_validator("secret")(_reject_placeholder)
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite+aiosqlite:///./data/samsnakk.db"
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, v: str) -> str:
+        if not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must use an async driver: sqlite+aiosqlite:///FILE or "
+                "postgresql+asyncpg://USER:PASS@HOST/DB"
+            )
+        return v
+
+
+class SecurityConfig(_Section):
+    # 32 random bytes, base64: AES-GCM key for field-level encryption and stored signing keys.
+    field_key: str
+
+    @field_validator("field_key")
+    @classmethod
+    def _is_256_bit_key(cls, v: str) -> str:
+        try:
+            raw = base64.b64decode(v, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("must be base64 (e.g. from `openssl rand -base64 32`)") from None
+        if len(raw) != 32:
+            raise ValueError(f"must decode to 32 bytes, got {len(raw)}")
+        return v
+
+    @property
+    def field_key_bytes(self) -> bytes:
+        return base64.b64decode(self.field_key)
+
+
+class LoggingConfig(_Section):
+    level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+
+
+class Config(_Section):
+    homeserver: HomeserverConfig = HomeserverConfig()
+    appservice: AppserviceConfig
+    bot: BotConfig
+    antispam: AntispamConfig
+    database: DatabaseConfig = DatabaseConfig()
+    security: SecurityConfig
+    policies_dir: Path = Path("./policies")
+    logging: LoggingConfig = LoggingConfig()
+
+    @property
+    def bot_user_id(self) -> str:
+        return f"@{self.appservice.bot_localpart}:{self.homeserver.server_name}"
+
+    @property
+    def sender_user_id(self) -> str:
+        return f"@{self.appservice.sender_localpart}:{self.homeserver.server_name}"
+
+
+# Secrets that may come from the environment, as (section, key).
+SECRET_FIELDS: tuple[tuple[str, str], ...] = (
+    ("appservice", "as_token"),
+    ("appservice", "hs_token"),
+    ("bot", "pickle_key"),
+    ("antispam", "secret"),
+    ("security", "field_key"),
+    ("database", "url"),
+)
+
+
+def env_name(section: str, key: str) -> str:
+    return f"{ENV_PREFIX}_{section}_{key}".upper()
+
+
+def _apply_env(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
+    for section, key in SECRET_FIELDS:
+        value = environ.get(env_name(section, key))
+        if value:
+            merged.setdefault(section, {})
+            if not isinstance(merged[section], dict):
+                raise ConfigError(f"config key '{section}' must be a mapping")
+            merged[section][key] = value
+    return merged
+
+
+def _describe(err: ValidationError, source: str) -> str:
+    lines = [f"Invalid configuration in {source}:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key; check the spelling against deploy/samsnakk.yaml.sample"
+        elif e["type"] == "missing":
+            section, _, field = key.partition(".")
+            hint = ""
+            if (section, field) in SECRET_FIELDS:
+                hint = f" (or set {env_name(section, field)})"
+            msg = f"is required{hint}"
+        lines.append(f"  - {key}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_config(raw: Any, source: str = "config", environ: Mapping[str, str] | None = None) -> Config:
+    """Validate an already-loaded mapping; raises ConfigError naming each bad key."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"Invalid configuration in {source}: the top level must be a mapping")
+    merged = _apply_env(raw, os.environ if environ is None else environ)
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(_describe(err, source)) from None
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Config file not found: {path}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"Config file {path} is not valid YAML: {err}") from None
+    return parse_config(raw, str(path), environ)
