@@ -1,0 +1,144 @@
+"""The ``samsnakk`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from samsnakk_bot.config import ConfigError, load_config
+
+EXIT_CONFIG = 2
+
+
+def _add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", "-c", type=Path, required=True, help="samsnakk YAML config")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="samsnakk", description="Samsnakk appservice and bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="embedded dev stack: Synapse (SQLite) + appservice + bot")
+    dev.add_argument("--data-dir", type=Path, default=Path(".samsnakk-dev"))
+    dev.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
+    dev.add_argument("--as-port", type=int, default=29330, help="appservice port on 127.0.0.1")
+    dev_sub = dev.add_subparsers(dest="dev_command")
+    user = dev_sub.add_parser("user", help="manage dev logins")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="create a login on the dev homeserver")
+    add.add_argument("name", help="localpart, e.g. trond")
+    add.add_argument("--password", required=True)
+    add.add_argument("--role", required=True, choices=["ansatt", "bruker", "admin"])
+    add.add_argument("--org", default=None, help="organisation, e.g. 'Askøy kommune'")
+    add.add_argument("--display-name", default=None)
+
+    run = sub.add_parser("run", help="run against an existing Synapse (production)")
+    _add_config(run)
+
+    reg = sub.add_parser("registration", help="write the appservice registration for Synapse")
+    _add_config(reg)
+    reg.add_argument("--output", "-o", type=Path, default=None, help="file (default: stdout)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply the Alembic migrations")
+    _add_config(up)
+
+    check = sub.add_parser("check-config", help="validate a config file and exit")
+    _add_config(check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "dev":
+        from samsnakk_bot.devstack import dev
+
+        if args.dev_command == "user":
+            return dev.add_user(
+                args.data_dir,
+                args.port,
+                args.as_port,
+                args.name,
+                args.password,
+                args.role,
+                args.org,
+                args.display_name,
+            )
+        return dev.run_dev(args.data_dir, args.port, args.as_port)
+    cfg = load_config(args.config)
+    if args.command == "run":
+        return asyncio.run(run_app(cfg))
+    if args.command == "registration":
+        import yaml
+
+        from samsnakk_bot.devstack.registration import build_registration
+
+        text = yaml.safe_dump(build_registration(cfg), sort_keys=False)
+        if args.output:
+            args.output.write_text(text)
+            args.output.chmod(0o600)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.command == "db":
+        from samsnakk_bot.store import Database
+
+        async def upgrade() -> None:
+            db = Database(cfg.database.url)
+            try:
+                await db.upgrade()
+                print(f"database at revision {await db.current_revision()}")
+            finally:
+                await db.close()
+
+        asyncio.run(upgrade())
+        return 0
+    if args.command == "check-config":
+        print("config OK")
+        return 0
+    raise AssertionError(args.command)
+
+
+async def run_app(cfg: object) -> int:
+    from samsnakk_bot.app import SamsnakkApp, configure_logging
+    from samsnakk_bot.config import Config
+
+    assert isinstance(cfg, Config)
+    configure_logging(cfg.logging.level)
+    app = SamsnakkApp(cfg)
+    await app.start()
+    await wait_for_signal()
+    await app.stop()
+    return 0
+
+
+async def wait_for_signal() -> None:
+    """Block until SIGINT or SIGTERM, for a clean stop."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,274 @@
+"""The bot's E2EE side: device, keys, sync, and the encrypted conversation.
+
+Membership and state decisions come from appservice transactions (services/membership.py);
+this module only carries them out and handles decrypted messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nio import (
+    JoinError,
+    KeysUploadError,
+    MatrixRoom,
+    MegolmEvent,
+    RoomMessageText,
+    SyncError,
+)
+
+from samsnakk_bot.config import Config
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.matrix.as_http import AppserviceHttp, MatrixHttpError
+from samsnakk_bot.matrix.client import AppserviceClient
+from samsnakk_bot.matrix.cross_signing import (
+    Cipher,
+    CrossSigningStatus,
+    SecretStore,
+    ensure_cross_signed,
+)
+from samsnakk_bot.matrix.device import choose_device, ensure_device, register_bot
+from samsnakk_bot.matrix.sender import GuardedSender, PlaintextRefused
+from samsnakk_bot.tasks import TaskGroup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+
+
+MessageHandler = Callable[[IncomingText], Awaitable[Reply | None]]
+GreetingFactory = Callable[[str], Awaitable[Reply | None]]
+
+
+def reply_content(reply: Reply) -> dict[str, Any]:
+    """Answers to a command are notices; anything that needs a person's answer mentions them."""
+    content: dict[str, Any] = {
+        "msgtype": "m.text" if reply.mentions else "m.notice",
+        "body": reply.body,
+        "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
+    }
+    if reply.html:
+        content["format"] = "org.matrix.custom.html"
+        content["formatted_body"] = reply.html
+    return content
+
+
+class _RecentIds:
+    """Event IDs already answered, so a replayed sync never answers twice."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+
+    def seen(self, event_id: str) -> bool:
+        if event_id in self._ids:
+            return True
+        self._ids[event_id] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+        return False
+
+
+class BotRuntime:
+    def __init__(
+        self,
+        cfg: Config,
+        secrets: SecretStore,
+        cipher: Cipher,
+        encryption_records: Any,
+        now_ms: Callable[[], int],
+    ) -> None:
+        self._cfg = cfg
+        self._secrets = secrets
+        self._cipher = cipher
+        self._records = encryption_records
+        self._now_ms = now_ms
+        self.user_id = cfg.bot_user_id
+        self.http = AppserviceHttp(cfg.homeserver.url, cfg.appservice.as_token, self.user_id)
+        self.client: AppserviceClient | None = None
+        self.sender: GuardedSender | None = None
+        self.cross_signing: CrossSigningStatus | None = None
+        self._tasks = TaskGroup()
+        self._on_message: MessageHandler | None = None
+        self._greeting: GreetingFactory | None = None
+        self._answered = _RecentIds()
+        self._synced = asyncio.Event()
+
+    @property
+    def device_id(self) -> str:
+        assert self.client is not None
+        return str(self.client.device_id)
+
+    def set_message_handler(self, handler: MessageHandler) -> None:
+        self._on_message = handler
+
+    def set_greeting(self, factory: GreetingFactory) -> None:
+        self._greeting = factory
+
+    async def start(self) -> None:
+        cfg = self._cfg
+        await register_bot(self.http)
+        device = choose_device(cfg.bot.store_dir, self.user_id, cfg.bot.device_id)
+        await ensure_device(self.http, device, cfg.bot.display_name)
+
+        client = AppserviceClient(
+            cfg.homeserver.url,
+            self.user_id,
+            device.device_id,
+            cfg.bot.store_dir,
+            cfg.bot.pickle_key,
+            masquerade=cfg.appservice.msc4190,
+        )
+        client.restore_login(self.user_id, device.device_id, cfg.appservice.as_token)
+        self.client = client
+        self.sender = GuardedSender(client, self._records)
+        if client.should_upload_keys:
+            resp = await client.keys_upload()
+            if isinstance(resp, KeysUploadError):
+                raise RuntimeError(f"could not upload the bot's device keys: {resp.message}")
+        await client.set_displayname(cfg.bot.display_name)
+        self.cross_signing = await ensure_cross_signed(
+            self.http, self._secrets, self._cipher, device.device_id, self._now_ms()
+        )
+
+        # Catch up before listening, so a first start never answers old history.
+        fresh = client.loaded_sync_token is None
+        first = await client.sync(timeout=0, full_state=True)
+        if isinstance(first, SyncError):
+            raise RuntimeError(f"initial sync failed: {first.message}")
+        if not fresh:
+            await self._handle_backlog(first)
+        client.add_event_callback(self._on_text, RoomMessageText)
+        client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self._synced.set()
+        self._tasks.spawn(self._sync_loop(), "nio-sync")
+        log.info("bot %s ready on device %s", self.user_id, device.device_id)
+
+    async def _handle_backlog(self, sync: Any) -> None:
+        """Commands that arrived while we were down are still answered."""
+        for room_id, info in sync.rooms.join.items():
+            room = self.client.rooms.get(room_id) if self.client else None
+            for event in info.timeline.events:
+                if room is not None and isinstance(event, RoomMessageText):
+                    await self._on_text(room, event)
+
+    async def _sync_loop(self) -> None:
+        assert self.client is not None
+        while True:
+            try:
+                await self.client.sync_forever(timeout=30_000, loop_sleep_time=100)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sync loop failed; restarting in 2 s")
+                await asyncio.sleep(2)
+
+    async def stop(self) -> None:
+        await self._tasks.stop()
+        if self.client is not None:
+            await self.client.close()
+        await self.http.close()
+
+    # -- actions decided by the membership handler -------------------------------------
+
+    async def join_dm(self, room_id: str) -> bool:
+        assert self.client is not None
+        resp = await self.client.join(room_id)
+        if isinstance(resp, JoinError):
+            log.warning("could not join %s: %s", room_id, resp.status_code)
+            return False
+        return True
+
+    def greet_later(self, room_id: str) -> None:
+        self._tasks.spawn(self._greet_when_ready(room_id), f"greet {room_id}")
+
+    async def room_encryption(self, room_id: str) -> str | None:
+        """The room's current ``m.room.encryption`` algorithm as the server has it."""
+        path = f"/_matrix/client/v3/rooms/{self.http.q(room_id)}/state/m.room.encryption/"
+        try:
+            content = await self.http.request("GET", path)
+        except MatrixHttpError as err:
+            if err.status == 404:
+                return None
+            raise
+        return str(content.get("algorithm", "")) or None
+
+    async def leave(self, room_id: str, reason: str) -> None:
+        await self.http.request(
+            "POST", f"/_matrix/client/v3/rooms/{self.http.q(room_id)}/leave", {"reason": reason}
+        )
+
+    async def wait_until_encrypted(self, room_id: str, timeout: float = 10.0) -> bool:
+        """Wait until nio has seen the room and its encryption, enabling it if missing."""
+        assert self.client is not None
+        deadline = time.monotonic() + timeout
+        asked = False
+        while time.monotonic() < deadline:
+            room = self.client.rooms.get(room_id)
+            if room is not None and room.encrypted:
+                return True
+            if room is not None and not asked and time.monotonic() > deadline - timeout / 2:
+                # A DM without E2EE: turn it on rather than ever speak in plaintext.
+                asked = True
+                await self.client.room_put_state(
+                    room_id, "m.room.encryption", {"algorithm": "m.megolm.v1.aes-sha2"}
+                )
+            await asyncio.sleep(0.05)
+        return False
+
+    async def _greet_when_ready(self, room_id: str) -> None:
+        if self._greeting is None or self.sender is None:
+            return
+        if not await self.wait_until_encrypted(room_id):
+            log.warning("room %s never became encrypted; not greeting", room_id)
+            return
+        reply = await self._greeting(room_id)
+        if reply is not None:
+            await self.send_reply(room_id, reply)
+
+    async def send_reply(self, room_id: str, reply: Reply) -> str:
+        assert self.sender is not None
+        # Our DB learns of encryption from the transaction stream; give it a moment.
+        for _ in range(40):
+            try:
+                return await self.sender.send(room_id, reply_content(reply))
+            except PlaintextRefused:
+                if not await self._records.is_encrypted(room_id):
+                    await asyncio.sleep(0.05)
+                    continue
+                raise
+        return await self.sender.send(room_id, reply_content(reply))
+
+    # -- the encrypted conversation ------------------------------------------------------
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == self.user_id or self._on_message is None:
+            return
+        if not event.decrypted:
+            return  # never act on a plaintext message
+        if self._answered.seen(event.event_id):
+            return
+        incoming = IncomingText(room.room_id, event.event_id, event.sender, event.body)
+        reply = await self._on_message(incoming)
+        if reply is not None:
+            await self.send_reply(room.room_id, reply)
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        log.warning(
+            "could not decrypt %s in %s (session %s)",
+            event.event_id,
+            room.room_id,
+            event.session_id,
+        )

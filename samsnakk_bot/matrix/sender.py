@@ -1,0 +1,52 @@
+"""The only way the bot sends room messages: encrypted, or not at all (security rule 1)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from nio import AsyncClient, RoomSendResponse
+
+log = logging.getLogger(__name__)
+
+
+class PlaintextRefused(RuntimeError):
+    """A send was stopped because it could have left the bot unencrypted."""
+
+
+class SendFailed(RuntimeError):
+    pass
+
+
+class EncryptionRecords(Protocol):
+    async def is_encrypted(self, room_id: str) -> bool: ...
+
+
+class GuardedSender:
+    """Sends only when our DB *and* nio both know the room is encrypted.
+
+    nio silently sends plaintext to a room whose ``m.room.encryption`` it has not seen, so
+    its view alone is not enough; our DB, fed by appservice transactions, is the second check.
+    """
+
+    def __init__(self, client: AsyncClient, records: EncryptionRecords) -> None:
+        self._client = client
+        self._records = records
+
+    async def check(self, room_id: str) -> None:
+        if not await self._records.is_encrypted(room_id):
+            raise PlaintextRefused(f"{room_id}: not recorded as encrypted")
+        room = self._client.rooms.get(room_id)
+        if room is None or not room.encrypted:
+            raise PlaintextRefused(f"{room_id}: the E2EE client has not seen m.room.encryption")
+
+    async def send(
+        self, room_id: str, content: dict[str, Any], event_type: str = "m.room.message"
+    ) -> str:
+        await self.check(room_id)
+        resp = await self._client.room_send(
+            room_id, event_type, content, ignore_unverified_devices=True
+        )
+        if not isinstance(resp, RoomSendResponse):
+            raise SendFailed(f"{room_id}: {getattr(resp, 'status_code', '')} {resp}")
+        return str(resp.event_id)

@@ -1,0 +1,96 @@
+"""Command use case: parse, authorise by role and room, run the handler, answer in Norwegian.
+
+Every path ends in a Reply: unknown commands point to !hjelp, and unexpected failures give
+the person a reference number that is logged with the error (never a traceback, never silence).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.commands import (
+    PLACES,
+    CommandMatch,
+    CommandRegistry,
+    default_registry,
+    parse_command,
+)
+from samsnakk_bot.domain.help import render_command_help, render_help, render_unknown
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.metrics import Metrics
+from samsnakk_bot.store import AccountRepo, RoomRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    sender: str
+    room_id: str
+    where: str
+    role: str | None
+    match: CommandMatch
+
+
+CommandHandler = Callable[[CommandContext], Awaitable[Reply]]
+
+
+class CommandService:
+    def __init__(
+        self,
+        accounts: AccountRepo,
+        rooms: RoomRepo,
+        metrics: Metrics,
+        registry: CommandRegistry | None = None,
+    ) -> None:
+        self._accounts = accounts
+        self._rooms = rooms
+        self._metrics = metrics
+        self.registry = registry or default_registry()
+        self._handlers: dict[str, CommandHandler] = {"hjelp": self._hjelp}
+
+    def add_handler(self, name: str, handler: CommandHandler) -> None:
+        if self.registry.resolve(name) is None:
+            raise ValueError(f"no command spec registered for {name!r}")
+        self._handlers[name] = handler
+
+    async def handle(self, sender: str, room_id: str, body: str) -> Reply | None:
+        started = time.monotonic()
+        record = await self._rooms.get(room_id)
+        where = record.kind if record is not None and record.kind in PLACES else None
+        parsed = parse_command(body)
+        if where is None:
+            return None  # not a room we serve; say nothing rather than leak anything
+        if parsed is None:
+            return texts.not_a_command_in_dm() if where == "dm" else None
+        match = self.registry.match(parsed)
+        if match is None:
+            self._metrics.commands.labels("unknown", "unknown").inc()
+            return render_unknown(self.registry, parsed)
+        account = await self._accounts.get(sender)
+        role = account.role if account is not None else None
+        name = match.spec.name
+        if not match.spec.available_to(role, where) or name not in self._handlers:
+            self._metrics.commands.labels(name, "refused").inc()
+            return texts.command_not_available(name)
+        ctx = CommandContext(sender, room_id, where, role, match)
+        try:
+            reply = await self._handlers[name](ctx)
+        except Exception:
+            ref = secrets.token_hex(4).upper()
+            log.exception("command %s failed, reference %s", name, ref)
+            self._metrics.commands.labels(name, "error").inc()
+            return texts.unexpected_error(ref)
+        self._metrics.commands.labels(name, "ok").inc()
+        self._metrics.command_latency.observe(time.monotonic() - started)
+        return reply
+
+    async def _hjelp(self, ctx: CommandContext) -> Reply:
+        if ctx.match.raw_args.strip():
+            return render_command_help(self.registry, ctx.match.raw_args)
+        return render_help(self.registry, ctx.role, ctx.where)

@@ -1,0 +1,56 @@
+"""Shared fixtures: one real Synapse per test session, our app started against it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from matrix_harness import MatrixUser, RunningSynapse, new_user, start_synapse
+
+from samsnakk_bot.app import SamsnakkApp
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSynapse]:
+    running = start_synapse(tmp_path_factory.mktemp("synapse"))
+    yield running
+    running.process.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def app(synapse: RunningSynapse) -> AsyncIterator[SamsnakkApp]:
+    application = SamsnakkApp(synapse.stack.config)
+    await application.start()
+    yield application
+    await application.stop()
+
+
+@pytest.fixture
+def client_dir(tmp_path: Path) -> Path:
+    return tmp_path / "clients"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def ansatt(
+    synapse: RunningSynapse, app: SamsnakkApp, client_dir: Path
+) -> AsyncIterator[MatrixUser]:
+    user = await new_user(synapse, client_dir)
+    await app.accounts.upsert(user.user_id, "ansatt", "Askøy kommune", "Trond Test", 0)
+    yield user
+    await user.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bruker(
+    synapse: RunningSynapse, app: SamsnakkApp, client_dir: Path
+) -> AsyncIterator[MatrixUser]:
+    user = await new_user(synapse, client_dir)
+    await app.accounts.upsert(user.user_id, "bruker", None, "Per Test", 0)
+    yield user
+    await user.stop()

@@ -1,0 +1,197 @@
+"""Real homeserver and real E2EE clients for tests and benchmarks. Nothing here is mocked."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    LoginResponse,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomSendResponse,
+)
+
+from samsnakk_bot.devstack.admin_register import register_user
+from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
+from samsnakk_bot.devstack.synapse_process import SynapseProcess
+
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningSynapse:
+    stack: DevStack
+    process: SynapseProcess
+
+    @property
+    def url(self) -> str:
+        return self.stack.synapse.base_url
+
+
+def start_synapse(data_dir: Path, antispam: bool = False) -> RunningSynapse:
+    stack = prepare_dev_stack(data_dir, free_port(), free_port(), antispam=antispam)
+    proc = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
+    proc.start()
+    return RunningSynapse(stack, proc)
+
+
+@dataclass
+class Seen:
+    room_id: str
+    sender: str
+    body: str
+    msgtype: str
+    decrypted: bool
+    content: dict[str, Any]
+
+
+@dataclass
+class MatrixUser:
+    """A person with a real E2EE nio client that keeps syncing in the background."""
+
+    user_id: str
+    password: str
+    client: AsyncClient
+    seen: list[Seen] = field(default_factory=list)
+    _sync_task: asyncio.Task[Any] | None = None
+
+    async def start(self) -> None:
+        self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
+        await self.client.sync(timeout=0, full_state=True)
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=500))
+
+    async def _record(self, room: MatrixRoom, event: Any) -> None:
+        self.seen.append(
+            Seen(
+                room.room_id,
+                event.sender,
+                event.body,
+                event.source.get("content", {}).get("msgtype", ""),
+                bool(getattr(event, "decrypted", False)),
+                event.source.get("content", {}),
+            )
+        )
+
+    async def stop(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            await asyncio.gather(self._sync_task, return_exceptions=True)
+        await self.client.close()
+
+    async def create_dm(self, other: str, encrypted: bool = True) -> str:
+        resp = await self.client.room_create(
+            is_direct=True,
+            invite=[other],
+            preset=None,
+            initial_state=[ENCRYPTION_STATE] if encrypted else [],
+        )
+        assert isinstance(resp, RoomCreateResponse), resp
+        return str(resp.room_id)
+
+    async def create_group_room(self, invite: list[str]) -> str:
+        resp = await self.client.room_create(
+            is_direct=False, invite=invite, initial_state=[ENCRYPTION_STATE]
+        )
+        assert isinstance(resp, RoomCreateResponse), resp
+        return str(resp.room_id)
+
+    async def send(self, room_id: str, body: str) -> str:
+        await self.wait_for(lambda: room_id in self.client.rooms, 10, "room known to client")
+        resp = await self.client.room_send(
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": body},
+            ignore_unverified_devices=True,
+        )
+        assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
+
+    async def wait_for_message(
+        self, room_id: str, match: Callable[[Seen], bool], timeout: float = 15.0, after: int = 0
+    ) -> Seen:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for s in self.seen[after:]:
+                if s.room_id == room_id and match(s):
+                    return s
+            await asyncio.sleep(0.02)
+        bodies = [(s.sender, s.body[:80]) for s in self.seen if s.room_id == room_id]
+        raise AssertionError(f"{self.user_id}: no matching message in {room_id}; saw {bodies}")
+
+    async def wait_for_member(
+        self, room_id: str, user_id: str, membership: str, timeout: float = 15.0
+    ) -> None:
+        async def current() -> str | None:
+            resp = await self.client.room_get_state_event(room_id, "m.room.member", user_id)
+            content = getattr(resp, "content", None)
+            return content.get("membership") if isinstance(content, dict) else None
+
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = await current()
+            if last == membership:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{user_id} in {room_id} is {last!r}, expected {membership!r}")
+
+    @staticmethod
+    async def wait_for(cond: Callable[[], bool], timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cond():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+async def new_user(
+    synapse: RunningSynapse, store_dir: Path, name: str | None = None, admin: bool = False
+) -> MatrixUser:
+    localpart = name or f"u{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(12)
+    result = await asyncio.to_thread(
+        register_user,
+        synapse.url,
+        synapse.stack.synapse.registration_shared_secret,
+        localpart,
+        password,
+        admin=admin,
+    )
+    user_id = str(result["user_id"])
+    path = store_dir / localpart
+    path.mkdir(parents=True, exist_ok=True)
+    client = AsyncClient(
+        synapse.url,
+        user_id,
+        store_path=str(path),
+        config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+    )
+    login = await client.login(password, device_name=f"{localpart}-test")
+    assert isinstance(login, LoginResponse), login
+    user = MatrixUser(user_id, password, client)
+    await user.start()
+    return user
