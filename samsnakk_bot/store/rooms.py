@@ -1,0 +1,81 @@
+"""What the bot knows about each room: its kind, and whether it is end-to-end encrypted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from sqlalchemy import select, true
+
+from samsnakk_bot.store._dialect import table_of, upsert_insert
+from samsnakk_bot.store.database import Database
+from samsnakk_bot.store.models import ROOM_KINDS, RoomRow
+
+RoomKind = Literal["dm", "brukerrom", "admin", "other"]
+assert get_args(RoomKind) == ROOM_KINDS
+
+_rooms = table_of(RoomRow)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRecord:
+    room_id: str
+    kind: RoomKind
+    encrypted: bool
+    encryption_algorithm: str | None
+    dm_user_id: str | None
+    created_ms: int
+
+
+class RoomRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert_kind(
+        self, room_id: str, kind: RoomKind, dm_user_id: str | None = None, *, now_ms: int
+    ) -> None:
+        """Record the room's kind (and DM partner); leaves the encryption state alone."""
+        if kind not in ROOM_KINDS:
+            raise ValueError(f"unknown room kind {kind!r}; use one of: {', '.join(ROOM_KINDS)}")
+        stmt = upsert_insert(self._db, _rooms).values(
+            room_id=room_id, kind=kind, dm_user_id=dm_user_id, encrypted=False, created_ms=now_ms
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_rooms.c.room_id],
+            set_={"kind": stmt.excluded.kind, "dm_user_id": stmt.excluded.dm_user_id},
+        )
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def set_encrypted(self, room_id: str, algorithm: str, now_ms: int) -> None:
+        """Mark the room encrypted. Matrix cannot turn encryption off, so there is no unset.
+
+        A room we have not classified yet is recorded with kind "other".
+        """
+        stmt = upsert_insert(self._db, _rooms).values(
+            room_id=room_id,
+            kind="other",
+            encrypted=True,
+            encryption_algorithm=algorithm,
+            created_ms=now_ms,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_rooms.c.room_id],
+            set_={"encrypted": True, "encryption_algorithm": stmt.excluded.encryption_algorithm},
+        )
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def get(self, room_id: str) -> RoomRecord | None:
+        stmt = select(_rooms).where(_rooms.c.room_id == room_id)
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).one_or_none()
+        return None if row is None else RoomRecord(**row._mapping)
+
+    async def is_encrypted(self, room_id: str) -> bool:
+        """False for unknown rooms: the caller must refuse to send, never assume."""
+        stmt = select(_rooms.c.room_id).where(
+            _rooms.c.room_id == room_id, _rooms.c.encrypted == true()
+        )
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt)).first() is not None
