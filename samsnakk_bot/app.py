@@ -31,6 +31,11 @@ class SamsnakkApp:
         self.cfg = cfg
         self.clock = clock or SystemClock()
         self.metrics = Metrics()
+        self._build()
+
+    def _build(self) -> None:
+        """Fresh components, so that one app object can be stopped and started again."""
+        cfg = self.cfg
         self.db = Database(cfg.database.url)
         self.cipher = FieldCipher(cfg.security.field_key_bytes)
         self.rooms = RoomRepo(self.db)
@@ -41,8 +46,14 @@ class SamsnakkApp:
         self._tasks = TaskGroup()
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
+        self._started = False
 
     async def start(self) -> None:
+        if self._started:
+            raise RuntimeError("already started")
+        if self._stopped.is_set():
+            self._build()
+        self._started = True
         await self.db.upgrade()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
@@ -94,6 +105,7 @@ class SamsnakkApp:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.db.close()
+        self._started = False
         self._stopped.set()
 
     async def wait_stopped(self) -> None:

@@ -28,3 +28,46 @@ async def test_hjelp_in_encrypted_dm_gets_encrypted_norwegian_reply(
     assert "Dette kan du skrive til meg" in reply.body
     assert "!hjelp" in reply.body
     assert "<ul>" in reply.content.get("formatted_body", "")
+
+
+async def test_unknown_command_gets_norwegian_pointer_to_hjelp(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    room = await ansatt.create_dm(app.cfg.bot_user_id)
+    await ansatt.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    mark = len(ansatt.seen)
+    await ansatt.send(room, "!hjlep")
+    reply = await ansatt.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id, after=mark
+    )
+    assert reply.decrypted
+    assert "!hjelp" in reply.body
+    assert "Traceback" not in reply.body
+
+
+async def test_plain_text_in_dm_gets_a_pointer_not_silence(
+    app: SamsnakkApp, bruker: MatrixUser
+) -> None:
+    room = await bruker.create_dm(app.cfg.bot_user_id)
+    await bruker.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    mark = len(bruker.seen)
+    await bruker.send(room, "hei, hva er dette?")
+    reply = await bruker.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id, after=mark
+    )
+    assert "!hjelp" in reply.body
+
+
+async def test_bot_declines_invite_to_a_group_room(app: SamsnakkApp, ansatt: MatrixUser) -> None:
+    room = await ansatt.create_group_room(invite=[app.cfg.bot_user_id])
+    await ansatt.wait_for_member(room, app.cfg.bot_user_id, "leave")
+
+
+async def test_unencrypted_dm_is_switched_to_e2ee_before_the_bot_speaks(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    room = await ansatt.create_dm(app.cfg.bot_user_id, encrypted=False)
+    greeting = await ansatt.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id, timeout=20
+    )
+    assert greeting.decrypted
