@@ -46,7 +46,7 @@ class Recorder:
 
 async def _settle(recorder: Recorder, count: int, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and len(recorder.handled) < count:
+    while time.monotonic() < deadline and len(recorder.handled) < count:  # noqa: ASYNC110
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.3)  # and give a duplicate the chance to show up
 

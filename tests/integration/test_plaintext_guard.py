@@ -44,7 +44,7 @@ async def test_send_to_room_nio_knows_as_unencrypted_is_refused_even_if_db_says_
         await app.bot.sender.send(room_id, content)
 
     await app.rooms.set_encrypted(room_id, "m.megolm.v1.aes-sha2", 0)  # a lying DB row
-    with pytest.raises(PlaintextRefused, match="has not seen m.room.encryption"):
+    with pytest.raises(PlaintextRefused, match=r"has not seen m\.room\.encryption"):
         await app.bot.sender.send(room_id, content)
 
     assert await _message_events(app, room_id) == []
