@@ -75,6 +75,7 @@ class MatrixUser:
     client: AsyncClient
     seen: list[Seen] = field(default_factory=list)
     _sync_task: asyncio.Task[Any] | None = None
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
@@ -94,6 +95,7 @@ class MatrixUser:
                 event.source.get("content", {}),
             )
         )
+        self._arrived.set()
 
     async def stop(self) -> None:
         if self._sync_task is not None:
@@ -133,11 +135,15 @@ class MatrixUser:
         self, room_id: str, match: Callable[[Seen], bool], timeout: float = 15.0, after: int = 0
     ) -> Seen:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
+            self._arrived.clear()
             for s in self.seen[after:]:
                 if s.room_id == room_id and match(s):
                     return s
-            await asyncio.sleep(0.02)
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                break
         bodies = [(s.sender, s.body[:80]) for s in self.seen if s.room_id == room_id]
         raise AssertionError(f"{self.user_id}: no matching message in {room_id}; saw {bodies}")
 

@@ -168,7 +168,7 @@ class BotRuntime:
         assert self.client is not None
         while True:
             try:
-                await self.client.sync_forever(timeout=30_000, loop_sleep_time=100)
+                await self.client.sync_forever(timeout=30_000)
             except asyncio.CancelledError:
                 raise
             except Exception:

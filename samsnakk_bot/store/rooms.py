@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
@@ -28,8 +28,12 @@ class RoomRecord:
 
 
 class RoomRepo:
+    """Rooms are written only by this process, so reads are served from a write-through cache:
+    every command and every guarded send asks, and a DB round trip costs milliseconds."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cache: dict[str, RoomRecord] = {}
 
     async def upsert_kind(
         self, room_id: str, kind: RoomKind, dm_user_id: str | None = None, *, now_ms: int
@@ -44,6 +48,7 @@ class RoomRepo:
             index_elements=[_rooms.c.room_id],
             set_={"kind": stmt.excluded.kind, "dm_user_id": stmt.excluded.dm_user_id},
         )
+        self._cache.pop(room_id, None)
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
 
@@ -63,19 +68,24 @@ class RoomRepo:
             index_elements=[_rooms.c.room_id],
             set_={"encrypted": True, "encryption_algorithm": stmt.excluded.encryption_algorithm},
         )
+        self._cache.pop(room_id, None)
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
 
     async def get(self, room_id: str) -> RoomRecord | None:
+        cached = self._cache.get(room_id)
+        if cached is not None:
+            return cached
         stmt = select(_rooms).where(_rooms.c.room_id == room_id)
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).one_or_none()
-        return None if row is None else RoomRecord(**row._mapping)
+        if row is None:
+            return None  # unknown rooms are not cached: they may be recorded any moment
+        record = RoomRecord(**row._mapping)
+        self._cache[room_id] = record
+        return record
 
     async def is_encrypted(self, room_id: str) -> bool:
         """False for unknown rooms: the caller must refuse to send, never assume."""
-        stmt = select(_rooms.c.room_id).where(
-            _rooms.c.room_id == room_id, _rooms.c.encrypted == true()
-        )
-        async with self._db.engine.connect() as conn:
-            return (await conn.execute(stmt)).first() is not None
+        record = await self.get(room_id)
+        return record is not None and record.encrypted
