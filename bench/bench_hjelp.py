@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from matrix_harness import MatrixUser, new_user, start_synapse  # noqa: E402
+from matrix_harness import MatrixUser, new_user, start_synapse
 
-from samsnakk_bot.app import SamsnakkApp  # noqa: E402
+from samsnakk_bot.app import SamsnakkApp
 
 
 async def _round_trip(

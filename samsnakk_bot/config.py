@@ -198,7 +198,9 @@ def _describe(err: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-def parse_config(raw: Any, source: str = "config", environ: Mapping[str, str] | None = None) -> Config:
+def parse_config(
+    raw: Any, source: str = "config", environ: Mapping[str, str] | None = None
+) -> Config:
     """Validate an already-loaded mapping; raises ConfigError naming each bad key."""
     if raw is None:
         raw = {}
