@@ -109,3 +109,119 @@ class BotSecretRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+BRUKERROM_STATES = ("awaiting_bruker", "awaiting_consent", "active", "closed")
+PARTICIPANT_ROLES = ("bruker", "creator", "deltaker")
+PARTICIPANT_STATUSES = ("approved", "removed", "left")
+REQUEST_STATUSES = ("pending", "approved", "rejected", "expired", "cancelled")
+
+
+class BrukerromRow(Base):
+    """One brukerrom: whose it is, who made it, and where its consent stands."""
+
+    __tablename__ = "brukerrom"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # The pseudonymous number in the room name ("Samsnakk · 4821"); never a person's name.
+    label: Mapped[str] = mapped_column(String(16), unique=True)
+    bruker_user_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    creator_user_id: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(32))
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    closed_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (CheckConstraint(_one_of("state", BRUKERROM_STATES), name="state"),)
+
+
+class ParticipantRow(Base):
+    """Who may be in a brukerrom. The guard and the antispam checks read only this table."""
+
+    __tablename__ = "participants"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    proposed_by: Mapped[str | None] = mapped_column(String(255))
+    proposed_ms: Mapped[int | None] = mapped_column(BigInteger)
+    approved_ms: Mapped[int] = mapped_column(BigInteger)
+    request_number: Mapped[int | None] = mapped_column(Integer)
+    ended_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("role", PARTICIPANT_ROLES), name="role"),
+        CheckConstraint(_one_of("status", PARTICIPANT_STATUSES), name="status"),
+    )
+
+
+class ParticipantRequestRow(Base):
+    """A proposal to add someone, waiting for the bruker's answer. Numbered per room."""
+
+    __tablename__ = "participant_requests"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    number: Mapped[int] = mapped_column(Integer)
+    candidate_user_id: Mapped[str] = mapped_column(String(255))
+    requested_by: Mapped[str] = mapped_column(String(255))
+    # Free text ("rolle/notat") may hold health information: AES-GCM at field level.
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    reminded_ms: Mapped[int | None] = mapped_column(BigInteger)
+    decided_ms: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    prompt_event_id: Mapped[str | None] = mapped_column(String(255))
+
+    __table_args__ = (
+        CheckConstraint(_one_of("status", REQUEST_STATUSES), name="status"),
+        Index("ix_participant_requests_room_number", "room_id", "number", unique=True),
+    )
+
+
+class OnboardingCodeRow(Base):
+    """A one-time code for a bruker without an account. Only a keyed hash is stored."""
+
+    __tablename__ = "onboarding_codes"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    used_ms: Mapped[int | None] = mapped_column(BigInteger)
+    used_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class CodeAttemptRow(Base):
+    """Failed code guesses, for the per-account rate limit."""
+
+    __tablename__ = "code_attempts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(255))
+    attempted_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_code_attempts_user_time", "user_id", "attempted_ms"),)
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained audit log. Details never hold health information."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    ts_ms: Mapped[int] = mapped_column(BigInteger)
+    room_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
