@@ -1,0 +1,310 @@
+"""Brukerrom, their participants and the approval requests.
+
+Every decision that changes who may be in a room is a conditional UPDATE (``WHERE status =
+'pending'``), so a double answer, a restart or a race can never approve twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, select, update
+
+from samsnakk_bot.store._dialect import table_of, upsert_insert
+from samsnakk_bot.store.database import Database
+from samsnakk_bot.store.models import BrukerromRow, ParticipantRequestRow, ParticipantRow
+
+RoomState = Literal["awaiting_bruker", "awaiting_consent", "active", "closed"]
+ParticipantRole = Literal["bruker", "creator", "deltaker"]
+ParticipantStatus = Literal["approved", "removed", "left"]
+RequestStatus = Literal["pending", "approved", "rejected", "expired", "cancelled"]
+
+_rooms = table_of(BrukerromRow)
+_participants = table_of(ParticipantRow)
+_requests = table_of(ParticipantRequestRow)
+
+
+@dataclass(frozen=True, slots=True)
+class Brukerrom:
+    room_id: str
+    label: str
+    bruker_user_id: str | None
+    creator_user_id: str
+    state: RoomState
+    consent_version: str | None
+    consent_ms: int | None
+    created_ms: int
+    closed_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    room_id: str
+    user_id: str
+    role: ParticipantRole
+    status: ParticipantStatus
+    proposed_by: str | None
+    proposed_ms: int | None
+    approved_ms: int
+    request_number: int | None
+    ended_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRequest:
+    id: int
+    room_id: str
+    number: int
+    candidate_user_id: str
+    requested_by: str
+    note_enc: bytes | None
+    status: RequestStatus
+    created_ms: int
+    expires_ms: int
+    reminded_ms: int | None
+    decided_ms: int | None
+    decided_by: str | None
+    prompt_event_id: str | None
+
+
+class BrukerromRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        room_id: str,
+        label: str,
+        creator: str,
+        bruker: str | None,
+        state: RoomState,
+        now_ms: int,
+    ) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                _rooms.insert().values(
+                    room_id=room_id,
+                    label=label,
+                    bruker_user_id=bruker,
+                    creator_user_id=creator,
+                    state=state,
+                    created_ms=now_ms,
+                )
+            )
+
+    async def label_taken(self, label: str) -> bool:
+        async with self._db.engine.connect() as conn:
+            row = await conn.execute(select(_rooms.c.room_id).where(_rooms.c.label == label))
+            return row.first() is not None
+
+    async def get(self, room_id: str) -> Brukerrom | None:
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(select(_rooms).where(_rooms.c.room_id == room_id))).first()
+        return None if row is None else Brukerrom(**row._mapping)
+
+    async def list_all(self, states: tuple[RoomState, ...] | None = None) -> list[Brukerrom]:
+        stmt = select(_rooms).order_by(_rooms.c.created_ms)
+        if states:
+            stmt = stmt.where(_rooms.c.state.in_(states))
+        async with self._db.engine.connect() as conn:
+            return [Brukerrom(**r._mapping) for r in await conn.execute(stmt)]
+
+    async def set_bruker(self, room_id: str, bruker: str, state: RoomState) -> bool:
+        """Attach the bruker to a room still waiting for one; False if it already has one."""
+        stmt = (
+            update(_rooms)
+            .where(_rooms.c.room_id == room_id, _rooms.c.bruker_user_id.is_(None))
+            .values(bruker_user_id=bruker, state=state)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def record_consent(self, room_id: str, version: str, now_ms: int) -> bool:
+        stmt = (
+            update(_rooms)
+            .where(_rooms.c.room_id == room_id, _rooms.c.state == "awaiting_consent")
+            .values(state="active", consent_version=version, consent_ms=now_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def close(self, room_id: str, now_ms: int) -> bool:
+        stmt = (
+            update(_rooms)
+            .where(_rooms.c.room_id == room_id, _rooms.c.state != "closed")
+            .values(state="closed", closed_ms=now_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+
+class ParticipantRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def approve(
+        self,
+        room_id: str,
+        user_id: str,
+        role: ParticipantRole,
+        now_ms: int,
+        proposed_by: str | None = None,
+        proposed_ms: int | None = None,
+        request_number: int | None = None,
+    ) -> None:
+        values = {
+            "room_id": room_id,
+            "user_id": user_id,
+            "role": role,
+            "status": "approved",
+            "proposed_by": proposed_by,
+            "proposed_ms": proposed_ms,
+            "approved_ms": now_ms,
+            "request_number": request_number,
+            "ended_ms": None,
+        }
+        stmt = upsert_insert(self._db, _participants).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_participants.c.room_id, _participants.c.user_id],
+            set_={k: v for k, v in values.items() if k not in ("room_id", "user_id")},
+        )
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def end(self, room_id: str, user_id: str, status: ParticipantStatus, now_ms: int) -> bool:
+        """Remove someone's approval; True if they were approved until now."""
+        stmt = (
+            update(_participants)
+            .where(
+                _participants.c.room_id == room_id,
+                _participants.c.user_id == user_id,
+                _participants.c.status == "approved",
+            )
+            .values(status=status, ended_ms=now_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def get(self, room_id: str, user_id: str) -> Participant | None:
+        stmt = select(_participants).where(
+            _participants.c.room_id == room_id, _participants.c.user_id == user_id
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else Participant(**row._mapping)
+
+    async def is_approved(self, room_id: str, user_id: str) -> bool:
+        p = await self.get(room_id, user_id)
+        return p is not None and p.status == "approved"
+
+    async def in_room(self, room_id: str, only_approved: bool = True) -> list[Participant]:
+        stmt = select(_participants).where(_participants.c.room_id == room_id)
+        if only_approved:
+            stmt = stmt.where(_participants.c.status == "approved")
+        stmt = stmt.order_by(_participants.c.approved_ms)
+        async with self._db.engine.connect() as conn:
+            return [Participant(**r._mapping) for r in await conn.execute(stmt)]
+
+    async def rooms_of(self, user_id: str) -> list[str]:
+        stmt = select(_participants.c.room_id).where(
+            _participants.c.user_id == user_id, _participants.c.status == "approved"
+        )
+        async with self._db.engine.connect() as conn:
+            return [r.room_id for r in await conn.execute(stmt)]
+
+
+class RequestRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        room_id: str,
+        candidate: str,
+        requested_by: str,
+        note_enc: bytes | None,
+        now_ms: int,
+        expires_ms: int,
+    ) -> ParticipantRequest:
+        """A new pending request, numbered 1, 2, 3 … within its room."""
+        async with self._db.engine.begin() as conn:
+            last = await conn.scalar(
+                select(func.max(_requests.c.number)).where(_requests.c.room_id == room_id)
+            )
+            number = int(last or 0) + 1
+            result = await conn.execute(
+                _requests.insert().values(
+                    room_id=room_id,
+                    number=number,
+                    candidate_user_id=candidate,
+                    requested_by=requested_by,
+                    note_enc=note_enc,
+                    status="pending",
+                    created_ms=now_ms,
+                    expires_ms=expires_ms,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            new_id = int(key[0])
+            row = (await conn.execute(select(_requests).where(_requests.c.id == new_id))).one()
+        return ParticipantRequest(**row._mapping)
+
+    async def get(self, room_id: str, number: int) -> ParticipantRequest | None:
+        stmt = select(_requests).where(_requests.c.room_id == room_id, _requests.c.number == number)
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else ParticipantRequest(**row._mapping)
+
+    async def by_id(self, request_id: int) -> ParticipantRequest | None:
+        async with self._db.engine.connect() as conn:
+            row = (
+                await conn.execute(select(_requests).where(_requests.c.id == request_id))
+            ).first()
+        return None if row is None else ParticipantRequest(**row._mapping)
+
+    async def pending(self, room_id: str | None = None) -> list[ParticipantRequest]:
+        stmt = select(_requests).where(_requests.c.status == "pending").order_by(_requests.c.id)
+        if room_id is not None:
+            stmt = stmt.where(_requests.c.room_id == room_id)
+        async with self._db.engine.connect() as conn:
+            return [ParticipantRequest(**r._mapping) for r in await conn.execute(stmt)]
+
+    async def pending_for(self, room_id: str, candidate: str) -> ParticipantRequest | None:
+        stmt = select(_requests).where(
+            _requests.c.room_id == room_id,
+            _requests.c.candidate_user_id == candidate,
+            _requests.c.status == "pending",
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else ParticipantRequest(**row._mapping)
+
+    async def decide(
+        self, request_id: int, status: RequestStatus, by: str | None, now_ms: int
+    ) -> bool:
+        """Move a pending request to its outcome; False if it was no longer pending."""
+        stmt = (
+            update(_requests)
+            .where(_requests.c.id == request_id, _requests.c.status == "pending")
+            .values(status=status, decided_by=by, decided_ms=now_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def mark_reminded(self, request_id: int, now_ms: int) -> bool:
+        stmt = (
+            update(_requests)
+            .where(_requests.c.id == request_id, _requests.c.reminded_ms.is_(None))
+            .values(reminded_ms=now_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def set_prompt_event(self, request_id: int, event_id: str) -> None:
+        stmt = (
+            update(_requests).where(_requests.c.id == request_id).values(prompt_event_id=event_id)
+        )
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
