@@ -265,4 +265,125 @@ def default_registry() -> CommandRegistry:
             where=PLACES,
         )
     )
+    for spec in _brukerrom_specs():
+        registry.register(spec)
     return registry
+
+
+def _spec(
+    name: str,
+    usage: str,
+    summary: str,
+    details: str,
+    example: str,
+    audience: set[str],
+    where: set[str],
+    aliases: tuple[str, ...] = (),
+) -> CommandSpec:
+    return CommandSpec(
+        name, aliases, usage, summary, details, example, frozenset(audience), frozenset(where)
+    )
+
+
+def _brukerrom_specs() -> list[CommandSpec]:
+    t = texts
+    room, dm, everyone = {IN_BRUKERROM}, {IN_DM}, {EVERYONE}
+    bruker = {ROLE_BRUKER}
+    return [
+        _spec(
+            "rom ny",
+            t.ROM_NY_USAGE,
+            t.ROM_NY_SUMMARY,
+            t.ROM_NY_DETAILS,
+            t.ROM_NY_EXAMPLE,
+            {ROLE_ANSATT},
+            dm,
+        ),
+        _spec("kode", t.KODE_USAGE, t.KODE_SUMMARY, t.KODE_DETAILS, t.KODE_EXAMPLE, everyone, dm),
+        _spec(
+            "samtykke ja",
+            t.SAMTYKKE_JA_USAGE,
+            t.SAMTYKKE_JA_SUMMARY,
+            t.SAMTYKKE_JA_DETAILS,
+            t.SAMTYKKE_JA_USAGE,
+            bruker,
+            room,
+        ),
+        _spec(
+            "samtykke nei",
+            t.SAMTYKKE_NEI_USAGE,
+            t.SAMTYKKE_NEI_SUMMARY,
+            t.SAMTYKKE_NEI_DETAILS,
+            t.SAMTYKKE_NEI_USAGE,
+            bruker,
+            room,
+        ),
+        _spec(
+            "samtykke vis",
+            t.SAMTYKKE_VIS_USAGE,
+            t.SAMTYKKE_VIS_SUMMARY,
+            t.SAMTYKKE_VIS_DETAILS,
+            t.SAMTYKKE_VIS_USAGE,
+            everyone,
+            room,
+        ),
+        _spec(
+            "samtykke trekk",
+            t.SAMTYKKE_TREKK_USAGE,
+            t.SAMTYKKE_TREKK_SUMMARY,
+            t.SAMTYKKE_TREKK_DETAILS,
+            t.SAMTYKKE_TREKK_USAGE,
+            bruker,
+            room,
+        ),
+        _spec(
+            "legg-til",
+            t.LEGG_TIL_USAGE,
+            t.LEGG_TIL_SUMMARY,
+            t.LEGG_TIL_DETAILS,
+            t.LEGG_TIL_EXAMPLE,
+            everyone,
+            room,
+        ),
+        _spec(
+            "godkjenn",
+            t.GODKJENN_USAGE,
+            t.GODKJENN_SUMMARY,
+            t.GODKJENN_DETAILS,
+            "!godkjenn 1",
+            bruker,
+            room,
+        ),
+        _spec("avslå", t.AVSLA_USAGE, t.AVSLA_SUMMARY, t.AVSLA_DETAILS, "!avslå 1", bruker, room),
+        _spec(
+            "fjern", t.FJERN_USAGE, t.FJERN_SUMMARY, t.FJERN_DETAILS, t.FJERN_EXAMPLE, bruker, room
+        ),
+        _spec(
+            "forlat",
+            t.FORLAT_USAGE,
+            t.FORLAT_SUMMARY,
+            t.FORLAT_DETAILS,
+            t.FORLAT_USAGE,
+            {ROLE_ANSATT},
+            room,
+        ),
+        _spec(
+            "deltakere",
+            t.DELTAKERE_USAGE,
+            t.DELTAKERE_SUMMARY,
+            t.DELTAKERE_DETAILS,
+            t.DELTAKERE_USAGE,
+            everyone,
+            room,
+        ),
+        _spec(
+            "logg",
+            t.LOGG_USAGE,
+            t.LOGG_SUMMARY,
+            t.LOGG_DETAILS,
+            t.LOGG_USAGE,
+            bruker,
+            room,
+            aliases=("innsynslogg",),
+        ),
+    ]

@@ -193,3 +193,384 @@ def not_a_command_in_dm() -> Reply:
 def unencrypted_room_refusal() -> Reply:
     """Why the bot will not talk in a room without end-to-end encryption."""
     return Reply(UNENCRYPTED_ROOM_REFUSAL, None)
+
+
+# --- Brukerrom: command descriptions -------------------------------------------------------------
+
+ROM_NY_USAGE = "!rom ny <bruker> [med <deltaker>, …]"
+ROM_NY_SUMMARY = "Oppretter et trygt, kryptert rom for en bruker."
+ROM_NY_DETAILS = (
+    "Skriv brukerens Matrix-ID, eller mobilnummeret hvis brukeren ikke har konto ennå. "
+    "Etter «med» kan du foreslå flere deltakere (Matrix-ID eller navn fra katalogen; bruk "
+    "komma mellom navn med mellomrom). Brukeren får samtykketeksten først, og godkjenner "
+    "hver deltaker selv."
+)
+ROM_NY_EXAMPLE = "!rom ny @per:samsnakk.localhost med @vera:samsnakk.localhost"
+
+KODE_USAGE = "!kode XXXX-XXXX"
+KODE_SUMMARY = "Gir deg tilgang til rommet ditt med koden du fikk."
+KODE_DETAILS = (
+    "Har du fått en kode fra den som hjelper deg? Skriv den her, så blir du invitert til "
+    "rommet ditt. Koden kan bare brukes én gang."
+)
+KODE_EXAMPLE = "!kode K7QM-3XHP"
+
+SAMTYKKE_JA_USAGE = "!samtykke ja"
+SAMTYKKE_JA_SUMMARY = "Du sier ja til rommet, slik samtykketeksten beskriver."
+SAMTYKKE_JA_DETAILS = (
+    "Når du sier ja, blir den som opprettet rommet med. Alle andre må du godkjenne én og én."
+)
+SAMTYKKE_NEI_USAGE = "!samtykke nei"
+SAMTYKKE_NEI_SUMMARY = "Du sier nei takk, og rommet lukkes."
+SAMTYKKE_NEI_DETAILS = "Ingen andre blir med, og rommet lukkes. Du kan alltid spørre igjen senere."
+SAMTYKKE_VIS_USAGE = "!samtykke vis"
+SAMTYKKE_VIS_SUMMARY = "Viser samtykketeksten igjen."
+SAMTYKKE_VIS_DETAILS = "Viser hva du har sagt ja til: hvem som kan se hva, og hvilke valg du har."
+SAMTYKKE_TREKK_USAGE = "!samtykke trekk"
+SAMTYKKE_TREKK_SUMMARY = "Trekker samtykket: alle fjernes og rommet lukkes."
+SAMTYKKE_TREKK_DETAILS = (
+    "Du kan trekke samtykket når som helst. Alle blir fjernet fra rommet, og rommet lukkes. "
+    "Det blir skrevet i innsynsloggen."
+)
+
+LEGG_TIL_USAGE = "!legg-til <deltaker> [rolle eller notat]"
+LEGG_TIL_SUMMARY = "Foreslår en ny deltaker. Brukeren må godkjenne."
+LEGG_TIL_DETAILS = (
+    "Skriv Matrix-ID eller navn fra katalogen. Brukeren får spørsmålet og svarer "
+    "«!godkjenn N» eller «!avslå N». Du får beskjed om svaret."
+)
+LEGG_TIL_EXAMPLE = "!legg-til @vera:samsnakk.localhost veileder i NAV"
+
+GODKJENN_USAGE = "!godkjenn N"
+GODKJENN_SUMMARY = "Godkjenner forespørsel nummer N, så personen blir invitert."
+GODKJENN_DETAILS = "Bare brukeren selv kan godkjenne. Nummeret står i forespørselen."
+AVSLA_USAGE = "!avslå N"
+AVSLA_SUMMARY = "Sier nei til forespørsel nummer N."
+AVSLA_DETAILS = "Bare brukeren selv kan svare. Den som spurte får beskjed, uten begrunnelse."
+
+FJERN_USAGE = "!fjern <deltaker>"
+FJERN_SUMMARY = "Fjerner en deltaker fra rommet ditt."
+FJERN_DETAILS = "Du kan fjerne hvem som helst, når som helst. Det blir skrevet i innsynsloggen."
+FJERN_EXAMPLE = "!fjern @vera:samsnakk.localhost"
+
+FORLAT_USAGE = "!forlat"
+FORLAT_SUMMARY = "Du går ut av dette rommet."
+FORLAT_DETAILS = "For ansatte som ikke lenger skal følge opp brukeren. Brukeren ser at du gikk."
+
+DELTAKERE_USAGE = "!deltakere"
+DELTAKERE_SUMMARY = "Viser hvem som er med, og hvem som har godkjent dem."
+DELTAKERE_DETAILS = "Viser navn, organisasjon, hvem som foreslo personen og når brukeren godkjente."
+
+LOGG_USAGE = "!logg"
+LOGG_SUMMARY = "Innsynsloggen: hvem som har vært i rommet ditt, og når."
+LOGG_DETAILS = "Viser alt som har skjedd med tilgangen til rommet ditt, med tidspunkt."
+
+
+# --- Brukerrom: creating a room ------------------------------------------------------------------
+
+
+def _names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def room_created(label: str, bruker_name: str, proposed: Sequence[str]) -> Reply:
+    lines = [
+        f"Rommet «{label}» er opprettet og kryptert.",
+        f"{bruker_name} er invitert og får samtykketeksten først.",
+        f"Du blir lagt til i rommet når {bruker_name} har samtykket.",
+    ]
+    if proposed:
+        lines.append(f"{bruker_name} får spørsmål om å godkjenne {_names(proposed)} etterpå.")
+    return Reply("\n".join(lines), None)
+
+
+def room_created_with_code(label: str, code: str, hours: int, proposed: Sequence[str]) -> Reply:
+    lines = [
+        f"Rommet «{label}» er opprettet og kryptert.",
+        f"Gi denne koden til brukeren: {code}",
+        f"Brukeren logger inn i Samsnakk, skriver «!kode {code}» til meg, og blir invitert. "
+        f"Koden virker én gang og i {hours} timer.",
+    ]
+    if proposed:
+        lines.append(f"Deretter får brukeren spørsmål om å godkjenne {_names(proposed)}.")
+    return Reply("\n".join(lines), None)
+
+
+ROM_NY_MISSING_BRUKER = "Jeg trenger å vite hvem rommet er for."
+ROM_NY_BRUKER_IS_NAME = (
+    "Brukeren må skrives som Matrix-ID (for eksempel @per:samsnakk.localhost) eller som "
+    "mobilnummer, så rommet havner hos riktig person."
+)
+ROM_NY_EMPTY_MED = "Etter «med» må du skrive hvem du vil foreslå."
+
+
+def person_not_found(text: str) -> str:
+    return f"Jeg fant ingen «{text}» i katalogen. Sjekk stavemåten, eller bruk Matrix-ID."
+
+
+def person_ambiguous(text: str, candidates: Sequence[str]) -> str:
+    return f"«{text}» passer på flere: {_names(list(candidates))}. Bruk Matrix-ID."
+
+
+def bad_phone(text: str) -> str:
+    return (
+        f"«{text}» er ikke et norsk mobilnummer. Skriv det med 8 sifre, "
+        "for eksempel 912 34 567 eller +47 912 34 567."
+    )
+
+
+def bruker_is_staff(name: str) -> str:
+    return f"{name} er registrert som ansatt, ikke som bruker."
+
+
+ROM_NY_SELF = "Du kan ikke opprette et brukerrom for deg selv."
+
+
+# --- Brukerrom: consent --------------------------------------------------------------------------
+
+
+def consent_prompt(bruker: str, bruker_name: str, text: str) -> Reply:
+    intro = f"Hei {bruker_name}! Før noen andre blir med, trenger vi svaret ditt."
+    answer = "Svar «!samtykke ja» eller «!samtykke nei». Du kan spørre om hjelp når som helst."
+    body = f"{intro}\n\n{text.strip()}\n\n{answer}"
+    html = f"{_html_paragraph(intro)}{_html_paragraph(text.strip())}{_html_paragraph(answer)}"
+    return Reply(body, html, (bruker,))
+
+
+def consent_text(text: str, version: str) -> Reply:
+    body = f"{text.strip()}\n\n(Samtykketekst versjon {version})"
+    return Reply(body, _html_paragraph(body))
+
+
+def consent_given(bruker_name: str, creator_name: str) -> Reply:
+    return Reply(
+        f"Takk, {bruker_name}. Samtykket er registrert. {creator_name} blir nå invitert. "
+        "Du bestemmer hvem andre som kan bli med.",
+        None,
+    )
+
+
+def consent_refused_room() -> Reply:
+    return Reply("Greit. Ingen andre blir med, og rommet lukkes. Takk for svaret.", None)
+
+
+def consent_refused_to_creator(label: str) -> Reply:
+    return Reply(
+        f"Brukeren takket nei til rommet «{label}». Rommet er lukket, og ingen andre ble med.",
+        None,
+    )
+
+
+def consent_withdrawn(bruker_name: str) -> Reply:
+    return Reply(
+        f"{bruker_name} har trukket samtykket. Alle fjernes nå fra rommet, og rommet lukkes.",
+        None,
+    )
+
+
+def consent_withdrawn_to_member(label: str) -> Reply:
+    return Reply(
+        f"Brukeren har trukket samtykket for rommet «{label}». Du er fjernet fra rommet.", None
+    )
+
+
+ONLY_BRUKER = "Bare brukeren selv kan svare på dette."
+CONSENT_NOT_PENDING = "Samtykket er allerede registrert. Skriv «!samtykke vis» for å se teksten."
+CONSENT_NEEDED_FIRST = "Brukeren må samtykke før noen kan bli lagt til."
+ROOM_CLOSED = "Dette rommet er lukket."
+SAMTYKKE_WHICH = "Skriv «!samtykke ja», «!samtykke nei», «!samtykke vis» eller «!samtykke trekk»."
+
+
+# --- Brukerrom: proposing and approving participants ---------------------------------------------
+
+
+def describe_person(name: str, org: str | None, role: str | None) -> str:
+    extra = ", ".join(x for x in (org, role) if x)
+    return f"{name} ({extra})" if extra else name
+
+
+def request_prompt(
+    bruker: str, number: int, requester: str, candidate: str, note: str | None
+) -> Reply:
+    ask = f"{requester} ønsker å legge til {candidate} i rommet ditt."
+    note_line = f"Begrunnelse: {note}" if note else ""
+    answer = f"Svar «!godkjenn {number}» eller «!avslå {number}»."
+    body = "\n".join(x for x in (f"Forespørsel {number}", ask, note_line, answer) if x)
+    html = (
+        f"<p><strong>Forespørsel {number}</strong><br>{escape(ask)}"
+        + (f"<br>{escape(note_line)}" if note_line else "")
+        + f"</p>{_html_paragraph(answer)}"
+    )
+    return Reply(body, html, (bruker,))
+
+
+def request_reminder(bruker: str, number: int, candidate: str) -> Reply:
+    body = (
+        f"Påminnelse: forespørsel {number} om å legge til {candidate} venter på svaret ditt. "
+        f"Svar «!godkjenn {number}» eller «!avslå {number}»."
+    )
+    return Reply(body, None, (bruker,))
+
+
+def request_sent(number: int, candidate: str, bruker_name: str) -> Reply:
+    return Reply(
+        f"Forespørsel {number} om {candidate} er sendt til {bruker_name}. Du får beskjed når "
+        "brukeren har svart.",
+        None,
+    )
+
+
+def request_queued(number: int, candidate: str) -> Reply:
+    return Reply(
+        f"Forespørsel {number} om {candidate} er lagret. Brukeren får spørsmålet etter samtykket.",
+        None,
+    )
+
+
+def request_approved(requester: str, number: int, candidate: str) -> Reply:
+    return Reply(
+        f"Brukeren godkjente forespørsel {number}. {candidate} er invitert.", None, (requester,)
+    )
+
+
+def request_rejected(requester: str, number: int, candidate: str) -> Reply:
+    return Reply(f"Brukeren sa nei til forespørsel {number} om {candidate}.", None, (requester,))
+
+
+def request_expired(requester: str, number: int, candidate: str) -> Reply:
+    return Reply(
+        f"Forespørsel {number} om {candidate} fikk ikke svar i tide og er utløpt. "
+        "Skriv «!legg-til» igjen om det fortsatt trengs.",
+        None,
+        (requester,),
+    )
+
+
+def approved_ack(number: int, candidate: str) -> Reply:
+    return Reply(f"Takk! {candidate} er invitert (forespørsel {number}).", None)
+
+
+def rejected_ack(number: int, candidate: str) -> Reply:
+    return Reply(f"Greit. {candidate} blir ikke med (forespørsel {number}).", None)
+
+
+def unknown_request(number: int) -> str:
+    return f"Jeg finner ingen forespørsel {number} i dette rommet."
+
+
+def request_not_pending(number: int) -> str:
+    return f"Forespørsel {number} er allerede besvart eller avsluttet."
+
+
+def request_has_expired(number: int) -> str:
+    return f"Forespørsel {number} er utløpt. Be den som spurte om å sende en ny."
+
+
+def already_participant(name: str) -> Reply:
+    return Reply(f"{name} er allerede med i rommet.", None)
+
+
+def already_requested(name: str, number: int) -> Reply:
+    return Reply(f"{name} venter allerede på svar (forespørsel {number}).", None)
+
+
+BAD_NUMBER = "Jeg trenger nummeret på forespørselen, for eksempel «!godkjenn 1»."
+
+
+# --- Brukerrom: removing, leaving, listing -------------------------------------------------------
+
+
+def removed(name: str) -> Reply:
+    return Reply(f"{name} er fjernet fra rommet.", None)
+
+
+def left_room(name: str) -> Reply:
+    return Reply(f"{name} har gått ut av rommet.", None)
+
+
+def not_in_room(name: str) -> str:
+    return f"{name} er ikke med i rommet."
+
+
+CANNOT_REMOVE_BRUKER = (
+    "Brukeren kan ikke fjernes. Brukeren kan trekke samtykket med «!samtykke trekk»."
+)
+CANNOT_REMOVE_BOT = (
+    "Boten må være i rommet for å passe på tilgangen. Vil du lukke rommet, skriv «!samtykke trekk»."
+)
+BRUKER_CANNOT_LEAVE = "Som bruker kan du trekke samtykket med «!samtykke trekk». Da lukkes rommet."
+WHO_TO_REMOVE = "Skriv hvem som skal fjernes, for eksempel «!fjern @vera:samsnakk.localhost»."
+WHO_TO_ADD = "Skriv hvem du vil foreslå, for eksempel «!legg-til @vera:samsnakk.localhost»."
+
+
+def participants_list(rows: Sequence[tuple[str, str, str | None, str]]) -> Reply:
+    """``rows``: (person description, role in room, proposed by, approved when)."""
+    heading = "Disse er med i rommet:"
+    lines = []
+    for person, role, proposed_by, when in rows:
+        how = f"foreslått av {proposed_by}, godkjent {when}" if proposed_by else f"med fra {when}"
+        lines.append(f"{person} – {role}, {how}")
+    body = "\n".join([heading, *(f"• {line}" for line in lines)])
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return Reply(body, f"{_html_paragraph(heading)}<ul>{items}</ul>")
+
+
+ROLE_LABELS = {"bruker": "bruker", "creator": "opprettet rommet", "deltaker": "deltaker"}
+
+
+def guard_removed() -> Reply:
+    return Reply(
+        "En person som ikke var godkjent av brukeren, ble fjernet fra rommet. "
+        "Det er skrevet i innsynsloggen.",
+        None,
+    )
+
+
+# --- Onboarding with a code ----------------------------------------------------------------------
+
+
+def code_accepted(label: str) -> Reply:
+    return Reply(
+        f"Takk! Du er invitert til rommet ditt «{label}». Godta invitasjonen, så får du "
+        "samtykketeksten der.",
+        None,
+    )
+
+
+CODE_BAD_FORMAT = "Koden har åtte tegn, for eksempel «!kode K7QM-3XHP»."
+
+
+def code_rejected(attempts_left: int) -> Reply:
+    return Reply(
+        "Koden stemmer ikke, er brukt eller er utløpt. Sjekk at du skrev den riktig. "
+        f"Du kan prøve {attempts_left} ganger til før du må vente litt.",
+        None,
+    )
+
+
+def code_rate_limited(minutes: int) -> Reply:
+    return Reply(
+        f"For mange forsøk. Vent {minutes} minutter og prøv igjen, eller be den som hjelper deg "
+        "om en ny kode.",
+        None,
+    )
+
+
+def format_when(day: int, month: int, hour: int, minute: int) -> str:
+    """Norwegian short date: ``3.12 kl 10:04``."""
+    return f"{day}.{month} kl {hour:02d}:{minute:02d}"
+
+
+# --- Refusals Synapse shows when an invite or a join into a brukerrom is stopped ----------------
+
+ACCESS_ONLY_BOT_INVITES = (
+    "Bare Samsnakk-boten kan invitere til et brukerrom. Bruk «!legg-til», så spør vi brukeren."
+)
+ACCESS_INVITEE_NOT_APPROVED = (
+    "Brukeren har ikke godkjent denne personen for rommet. Bruk «!legg-til», så spør vi brukeren."
+)
+ACCESS_JOINER_NOT_APPROVED = "Du er ikke godkjent av brukeren for dette rommet."
+ACCESS_ROOM_CLOSED = "Dette brukerrommet er avsluttet. Ingen kan bli med lenger."
+ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv igjen om litt."

@@ -1,0 +1,158 @@
+"""Pure rules for brukerrom: how they are set up, parsed from commands, and who may act.
+
+Nothing here does I/O. The room service feeds it values and carries out what it decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+MEGOLM = "m.megolm.v1.aes-sha2"
+_MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(:[0-9]+)?$")
+_PHONEISH = re.compile(r"^\+?[0-9][0-9 ]{6,15}$")
+_NUMBER = re.compile(r"^#?([0-9]{1,6})$")
+
+
+class TargetKind(Enum):
+    MATRIX_ID = "mxid"
+    PHONE = "phone"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    value: str
+
+
+def classify_target(token: str) -> Target:
+    """A person as written in a command: a Matrix ID, a phone number, or a directory name."""
+    text = token.strip().strip(",")
+    if _MXID.match(text.lower()):
+        return Target(TargetKind.MATRIX_ID, text.lower())
+    if _PHONEISH.match(text):
+        return Target(TargetKind.PHONE, text.replace(" ", ""))
+    return Target(TargetKind.NAME, text)
+
+
+@dataclass(frozen=True)
+class RomNy:
+    bruker: Target
+    participants: tuple[Target, ...]
+
+
+class RomNyProblem(Enum):
+    MISSING_BRUKER = "missing_bruker"
+    BRUKER_IS_NAME = "bruker_is_name"
+    EMPTY_MED = "empty_med"
+
+
+def parse_rom_ny(raw_args: str) -> RomNy | RomNyProblem:
+    """``<bruker> [med <deltaker>, …]``. Names with spaces are separated by commas."""
+    text = " ".join(raw_args.split())
+    if not text:
+        return RomNyProblem.MISSING_BRUKER
+    parts = re.split(r"\s+med(?:\s+|$)", text, maxsplit=1, flags=re.IGNORECASE)
+    head = parts[0]
+    has_med = len(parts) == 2
+    rest = parts[1] if has_med else ""
+    bruker = classify_target(head.replace(" ", "") if _PHONEISH.match(head) else head)
+    if bruker.kind is TargetKind.NAME:
+        return RomNyProblem.BRUKER_IS_NAME
+    if has_med and not rest.strip():
+        return RomNyProblem.EMPTY_MED
+    return RomNy(bruker, split_people(rest))
+
+
+def split_people(text: str) -> tuple[Target, ...]:
+    """``a, b c`` → two people when commas are used, otherwise one per word."""
+    text = text.strip()
+    if not text:
+        return ()
+    pieces = text.split(",") if "," in text else text.split()
+    return tuple(classify_target(p) for p in pieces if p.strip())
+
+
+def parse_number(args: tuple[str, ...]) -> int | None:
+    """``!godkjenn 3`` / ``!godkjenn #3`` → 3."""
+    if len(args) != 1:
+        return None
+    m = _NUMBER.match(args[0])
+    return int(m.group(1)) if m else None
+
+
+def room_name(prefix: str, label: str) -> str:
+    """Pseudonymous: room names are unencrypted state, shown in pushes and on the server."""
+    return f"{prefix} · {label}"
+
+
+def power_levels(bot: str) -> dict[str, Any]:
+    """Only the bot may invite, kick, ban, redact others or change any state."""
+    return {
+        "users": {bot: 100},
+        "users_default": 0,
+        "events_default": 0,
+        "state_default": 100,
+        "invite": 100,
+        "kick": 100,
+        "ban": 100,
+        "redact": 100,
+        "events": {
+            "m.room.power_levels": 100,
+            "m.room.name": 100,
+            "m.room.topic": 100,
+            "m.room.avatar": 100,
+            "m.room.encryption": 100,
+            "m.room.history_visibility": 100,
+            "m.room.join_rules": 100,
+            "m.room.guest_access": 100,
+            "m.room.canonical_alias": 100,
+            "m.room.tombstone": 100,
+            "m.room.server_acl": 100,
+            "m.room.pinned_events": 100,
+            "m.reaction": 0,
+            "m.room.redaction": 0,
+        },
+        "notifications": {"room": 100},
+    }
+
+
+def initial_state(history_visibility: str) -> list[dict[str, Any]]:
+    return [
+        {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}},
+        {"type": "m.room.join_rules", "state_key": "", "content": {"join_rule": "invite"}},
+        {"type": "m.room.guest_access", "state_key": "", "content": {"guest_access": "forbidden"}},
+        {
+            "type": "m.room.history_visibility",
+            "state_key": "",
+            "content": {"history_visibility": history_visibility},
+        },
+    ]
+
+
+class Who(Enum):
+    BRUKER = "bruker"
+    PARTICIPANT = "participant"
+    OUTSIDER = "outsider"
+
+
+def who_is(user: str, bruker: str | None, approved: frozenset[str]) -> Who:
+    if bruker is not None and user == bruker:
+        return Who.BRUKER
+    if user in approved:
+        return Who.PARTICIPANT
+    return Who.OUTSIDER
+
+
+def is_expired(expires_ms: int, now_ms: int) -> bool:
+    return now_ms >= expires_ms
+
+
+def unapproved_members(
+    joined: frozenset[str], approved: frozenset[str], bot: str
+) -> frozenset[str]:
+    """Members the guard must remove: everyone joined who is neither the bot nor approved."""
+    return frozenset(u for u in joined if u != bot and u not in approved)
