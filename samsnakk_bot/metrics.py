@@ -30,3 +30,9 @@ class Metrics:
         self.handler_errors = Counter(
             "samsnakk_handler_errors", "Unexpected errors in handlers", ["where"], registry=r
         )
+        self.antispam_decisions = Counter(
+            "samsnakk_antispam_decisions",
+            "Invite and join checks answered for Synapse",
+            ["callback", "outcome"],
+            registry=r,
+        )

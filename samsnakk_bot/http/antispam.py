@@ -1,0 +1,201 @@
+"""synapse-http-antispam callbacks (Synapse -> us): may this invite or this join happen?
+
+Synapse treats any 2xx as "allow" and anything else as "refuse", passing our JSON error to the
+client that asked. So this edge fails closed: a bad token, a malformed body, an unknown callback,
+a failing or slow database, anything unexpected, all answer 403 within a deadline. Logs carry
+room IDs and reason codes only, never request bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from samsnakk_bot.domain import access as reasons
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.access import AccessDecision
+from samsnakk_bot.http.auth import require_bearer
+from samsnakk_bot.metrics import Metrics
+from samsnakk_bot.services.access import AccessService
+
+log = logging.getLogger(__name__)
+
+# (actor, room_id, action, subject, details) -> appended to the audit log.
+AuditFn = Callable[[str, str | None, str, str, dict[str, Any]], Awaitable[object]]
+
+PATH = "/_samsnakk/antispam/{callback}"
+PING = "ping"
+INVITE = "user_may_invite"
+JOIN = "user_may_join_room"
+FEDERATED_INVITE = "federated_user_may_invite"
+CALLBACKS = frozenset({PING, INVITE, JOIN, FEDERATED_INVITE})
+
+# Synapse gives up after 60 s and refuses; we answer long before that, and refuse too.
+DEFAULT_DEADLINE_S = 5.0
+AUDIT_DEADLINE_S = 2.0
+
+BAD_REQUEST = "bad_request"
+UNKNOWN_CALLBACK = "unknown_callback"
+CHECK_FAILED = "check_failed"
+
+_REFUSAL_TEXTS = {
+    reasons.INVITER_NOT_BOT: texts.ACCESS_ONLY_BOT_INVITES,
+    reasons.INVITEE_NOT_APPROVED: texts.ACCESS_INVITEE_NOT_APPROVED,
+    reasons.JOINER_NOT_APPROVED: texts.ACCESS_JOINER_NOT_APPROVED,
+    reasons.ROOM_CLOSED: texts.ACCESS_ROOM_CLOSED,
+}
+
+
+class _Malformed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    callback: str
+    room_id: str
+    actor: str
+    subject: str
+
+    @property
+    def action(self) -> str:
+        return "join_refused" if self.callback == JOIN else "invite_refused"
+
+
+class AntispamRoutes:
+    def __init__(
+        self,
+        secret: str,
+        access: AccessService,
+        audit: AuditFn | None,
+        metrics: Metrics,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+    ) -> None:
+        self._secret = secret
+        self._access = access
+        self._audit = audit
+        self._metrics = metrics
+        self._deadline_s = deadline_s
+
+    def register(self, app: web.Application) -> None:
+        app.router.add_post(PATH, self.handle)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        callback = request.match_info["callback"]
+        label = callback if callback in CALLBACKS else "unknown"
+        try:
+            require_bearer(request, self._secret)
+        except web.HTTPException:
+            self._count(label, "unauthorized")
+            raise
+        question: _Question | None = None
+        try:
+            async with asyncio.timeout(self._deadline_s):
+                body = await _json_object(request)
+                if callback == PING:
+                    return _pong(body)
+                question = _parse(callback, body)
+                decision = await self._decide(question)
+        except _Malformed as exc:
+            log.warning("antispam %s: refused a malformed request (%s)", label, exc.reason)
+            decision = AccessDecision(False, exc.reason)
+        except Exception as exc:
+            room = question.room_id if question else "-"
+            log.error("antispam %s for %s failed, refusing: %s", label, room, type(exc).__name__)
+            log.debug("antispam failure", exc_info=True)
+            self._metrics.handler_errors.labels("antispam").inc()
+            decision = AccessDecision(False, CHECK_FAILED)
+
+        if decision.allowed:
+            self._count(label, "allow")
+            return web.json_response({})
+        self._count(label, "refuse")
+        if question is not None:
+            log.info("antispam %s refused in %s: %s", label, question.room_id, decision.reason)
+            await self._audit_refusal(question, decision.reason)
+        return _forbidden(decision.reason)
+
+    async def _decide(self, q: _Question) -> AccessDecision:
+        if q.callback == INVITE:
+            return await self._access.may_invite(q.room_id, q.actor, q.subject)
+        if q.callback == JOIN:
+            return await self._access.may_join(q.room_id, q.actor)
+        return await self._access.may_federated_invite(q.room_id, q.actor, q.subject)
+
+    async def _audit_refusal(self, q: _Question, reason: str) -> None:
+        if self._audit is None:
+            return
+        details: dict[str, Any] = {"reason": reason}
+        if q.callback == FEDERATED_INVITE:
+            details["federated"] = True
+        try:
+            async with asyncio.timeout(AUDIT_DEADLINE_S):
+                await self._audit(q.actor, q.room_id, q.action, q.subject, details)
+        except Exception as exc:
+            # The refusal stands whatever happens to its audit entry.
+            log.error("could not audit a refusal in %s: %s", q.room_id, type(exc).__name__)
+            self._metrics.handler_errors.labels("antispam_audit").inc()
+
+    def _count(self, callback: str, outcome: str) -> None:
+        self._metrics.antispam_decisions.labels(callback, outcome).inc()
+
+
+def _forbidden(reason: str) -> web.Response:
+    error = _REFUSAL_TEXTS.get(reason, texts.ACCESS_CHECK_FAILED)
+    return web.json_response({"errcode": "M_FORBIDDEN", "error": error}, status=403)
+
+
+def _pong(body: dict[str, Any]) -> web.Response:
+    ping_id = body.get("id")
+    if not isinstance(ping_id, str):
+        raise _Malformed(BAD_REQUEST)
+    return web.json_response({"id": ping_id, "status": "ok"})
+
+
+def _parse(callback: str, body: dict[str, Any]) -> _Question:
+    if callback == INVITE:
+        return _Question(
+            INVITE, _str(body, "room_id"), _str(body, "inviter"), _str(body, "invitee")
+        )
+    if callback == JOIN:
+        user = _str(body, "user")
+        return _Question(JOIN, _str(body, "room"), user, user)
+    if callback == FEDERATED_INVITE:
+        event = body.get("event")
+        if not isinstance(event, dict) or event.get("type") != "m.room.member":
+            raise _Malformed(BAD_REQUEST)
+        content = event.get("content")
+        if not isinstance(content, dict) or content.get("membership") != "invite":
+            raise _Malformed(BAD_REQUEST)
+        return _Question(
+            FEDERATED_INVITE,
+            _str(event, "room_id"),
+            _str(event, "sender"),
+            _str(event, "state_key"),
+        )
+    raise _Malformed(UNKNOWN_CALLBACK)
+
+
+def _str(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value:
+        raise _Malformed(BAD_REQUEST)
+    return value
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        raise _Malformed(BAD_REQUEST) from None
+    if not isinstance(body, dict):
+        raise _Malformed(BAD_REQUEST)
+    return body
