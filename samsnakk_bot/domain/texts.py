@@ -11,8 +11,10 @@ The module is pure: constants, and small functions that take plain values and re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from samsnakk_bot.domain.replies import Reply
 
@@ -574,3 +576,103 @@ ACCESS_INVITEE_NOT_APPROVED = (
 ACCESS_JOINER_NOT_APPROVED = "Du er ikke godkjent av brukeren for dette rommet."
 ACCESS_ROOM_CLOSED = "Dette brukerrommet er avsluttet. Ingen kan bli med lenger."
 ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv igjen om litt."
+
+
+# --- Innsynslogg ---------------------------------------------------------------------------------
+
+# What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
+# other fields come from the entry's details (e.g. ``{version}`` for consent).
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "room_created": "opprettet rommet",
+    "consent_given": "ga samtykke (versjon {version})",
+    "consent_refused": "takket nei til rommet",
+    "consent_withdrawn": "trakk samtykket",
+    "participant_requested": "foreslo {subject}",
+    "participant_approved": "godkjente {subject}",
+    "participant_rejected": "sa nei til {subject}",
+    "request_expired": "Forslaget om {subject} fikk ikke svar i tide og er utløpt",
+    "request_cancelled": "trakk forslaget om {subject}",
+    "invited": "inviterte {subject}",
+    "joined": "ble med",
+    "left": "forlot rommet",
+    "removed": "fjernet {subject}",
+    "kicked_unapproved": "{subject} ble fjernet automatisk fordi personen ikke var godkjent",
+    "invite_refused": "prøvde å invitere {subject}, men personen var ikke godkjent",
+    "join_refused": "prøvde å bli med, men var ikke godkjent",
+    "code_issued": "laget en engangskode til brukeren",
+    "code_redeemed": "brukte engangskoden",
+    "code_failed": "skrev en kode som ikke stemte",
+    "room_closed": "lukket rommet",
+    "admin_action": "gjorde en endring som administrator",
+}
+# Labels that are whole sentences: shown without the actor's name in front.
+AUDIT_ACTIONS_WITHOUT_ACTOR = frozenset({"request_expired", "kicked_unapproved"})
+
+INNSYN_HEADING = "Innsynslogg for dette rommet"
+INNSYN_EMPTY = "Ingen hendelser ennå."
+INNSYN_SOMEONE = "en person"
+INNSYN_UNKNOWN_VALUE = "ukjent"
+
+
+class _LabelValues(dict[str, str]):
+    """A detail the label asks for but the entry lacks reads as «ukjent», never a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return INNSYN_UNKNOWN_VALUE
+
+
+def _audit_phrase(
+    actor: str,
+    subject: str | None,
+    action: str,
+    details: Mapping[str, object],
+    names: Mapping[str, str],
+) -> str:
+    template = AUDIT_ACTION_LABELS.get(action)
+    if template is None:
+        phrase = action
+    else:
+        values = _LabelValues({k: str(v) for k, v in details.items() if v is not None})
+        values["subject"] = names.get(subject, subject) if subject else INNSYN_SOMEONE
+        phrase = template.format_map(values)
+    if action in AUDIT_ACTIONS_WITHOUT_ACTOR:
+        return phrase
+    return f"{names.get(actor, actor)} {phrase}"
+
+
+def _audit_when(moment: datetime, with_year: bool) -> str:
+    if with_year:
+        return f"{moment.day}.{moment.month}.{moment.year} kl {moment.hour:02d}:{moment.minute:02d}"
+    return format_when(moment.day, moment.month, moment.hour, moment.minute)
+
+
+def innsyn_log(
+    entries: Sequence[tuple[int, str, str | None, str, Mapping[str, object]]],
+    names: Mapping[str, str],
+    tz_name: str = "Europe/Oslo",
+) -> Reply:
+    """``!logg``: the room's audit log for the bruker, newest last.
+
+    ``entries`` are ``(ts_ms, actor, subject, action, details)``; ``names`` maps Matrix IDs to
+    display names (an ID without a name is shown as is). Times are local to ``tz_name``; the year
+    is shown only when the log spans more than one calendar year.
+    """
+    if not entries:
+        return Reply(
+            f"{INNSYN_HEADING}\n\n{INNSYN_EMPTY}",
+            f"<p><strong>{escape(INNSYN_HEADING)}</strong></p>{_html_paragraph(INNSYN_EMPTY)}",
+        )
+    zone = ZoneInfo(tz_name)
+    ordered = sorted(entries, key=lambda entry: entry[0])
+    moments = [datetime.fromtimestamp(entry[0] // 1000, zone) for entry in ordered]
+    with_year = len({moment.year for moment in moments}) > 1
+    rows = [
+        (_audit_when(moment, with_year), _audit_phrase(actor, subject, action, details, names))
+        for moment, (_, actor, subject, action, details) in zip(moments, ordered, strict=True)
+    ]
+    body = "\n".join([INNSYN_HEADING, *(f"• {when} — {what}" for when, what in rows)])
+    items = "".join(
+        f"<li><strong>{escape(when)}</strong> — {escape(what)}</li>" for when, what in rows
+    )
+    html = f"<p><strong>{escape(INNSYN_HEADING)}</strong></p><ul>{items}</ul>"
+    return Reply(body, html)

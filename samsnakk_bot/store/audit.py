@@ -1,0 +1,299 @@
+"""The audit log: append-only and hash-chained (DESIGN.md, security rule 5).
+
+Each row's ``hash`` is HMAC-SHA256, under a chain key, over the previous row's hash followed by
+the canonical JSON of the row's content (``ts_ms``, ``room_id``, ``actor``, ``action``,
+``subject``, ``details``). The first row's ``prev_hash`` is 64 zeros. :meth:`AuditLog.verify`
+recomputes every hash, so it finds a changed row, and checks every link and that ids run 1, 2, 3
+… without a gap, so it finds a row deleted or moved in the middle.
+
+Known limits:
+
+- Truncating the newest rows leaves a valid, shorter chain; the chain alone cannot show it.
+  Future work: a periodic checkpoint (last id and hash) kept outside this database.
+- Whoever holds the chain key can rewrite the whole chain. The key is derived from the field key
+  (:func:`chain_key_from`), which never lives in the database.
+
+``details`` never holds health information or free text: callers pass IDs, numbers and versions
+only. It is a small, flat JSON object (see :data:`MAX_DETAILS_BYTES`).
+
+Ids are assigned here (last id + 1) rather than by the sequence, so a rolled-back append leaves no
+gap, and two writers that somehow read the same last row collide on the primary key instead of
+forking the chain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection, Row, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from samsnakk_bot.matrix.canonical_json import canonical_json
+from samsnakk_bot.store._dialect import table_of
+from samsnakk_bot.store.database import Database
+from samsnakk_bot.store.models import AuditRow
+
+GENESIS_HASH = "0" * 64
+CHAIN_KEY_INFO = b"samsnakk audit chain v1"
+KEY_BYTES = 32
+# Largest canonical JSON of ``details``: room for a few IDs and numbers, none for prose.
+MAX_DETAILS_BYTES = 1024
+# Rows per query while verifying, so a long log is never loaded at once.
+VERIFY_PAGE_ROWS = 500
+# Two writers that slip past the locks collide on the id; the loser re-reads and tries again.
+APPEND_ATTEMPTS = 5
+# pg_advisory_xact_lock key for appends: ASCII "SAMSAUD1". Held until the transaction ends.
+PG_ADVISORY_LOCK_KEY = 0x53414D5341554431
+
+_audit = table_of(AuditRow)
+_DetailValue = str | int | float | bool | None
+
+# One lock per database, shared by every AuditLog on it in this process.
+_append_locks: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    ts_ms: int
+    room_id: str | None
+    actor: str
+    action: str
+    subject: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    checked: int  # rows found intact (all of them when ok, those before the bad one otherwise)
+    first_bad_id: int | None
+    reason: str  # empty when ok
+
+
+def chain_key_from(field_key: bytes) -> bytes:
+    """The chain key, derived from the field key so that neither key can stand in for the other."""
+    if len(field_key) != KEY_BYTES:
+        raise ValueError(f"field key must be {KEY_BYTES} bytes, got {len(field_key)}")
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=CHAIN_KEY_INFO)
+    return hkdf.derive(field_key)
+
+
+async def audit_table_exists(db: Database) -> bool:
+    """Whether the schema has the audit log yet; reads only."""
+    async with db.engine.connect() as conn:
+        return await conn.run_sync(_has_audit_table)
+
+
+def _has_audit_table(connection: Connection) -> bool:
+    return inspect(connection).has_table(_audit.name)
+
+
+def _checked_details(details: Mapping[str, Any] | None) -> dict[str, _DetailValue]:
+    if details is None:
+        return {}
+    checked: dict[str, _DetailValue] = {}
+    for key, value in details.items():
+        if not isinstance(key, str):
+            raise TypeError(f"audit details keys must be strings, got {key!r}")
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise TypeError(
+                f"audit detail {key!r} must be a string, number, bool or None, "
+                f"got {type(value).__name__}"
+            )
+        checked[key] = value
+    size = len(canonical_json(checked))
+    if size > MAX_DETAILS_BYTES:
+        raise ValueError(f"audit details are {size} bytes; the limit is {MAX_DETAILS_BYTES}")
+    return checked
+
+
+def _entry_hash(
+    key: bytes,
+    prev_hash: str,
+    *,
+    ts_ms: int,
+    room_id: str | None,
+    actor: str,
+    action: str,
+    subject: str | None,
+    details: Mapping[str, Any],
+) -> str:
+    content = canonical_json(
+        {
+            "ts_ms": ts_ms,
+            "room_id": room_id,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "details": details,
+        }
+    )
+    return hmac.new(key, prev_hash.encode("utf-8") + content, hashlib.sha256).hexdigest()
+
+
+def _entry(row: Row[Any]) -> AuditEntry:
+    values = dict(row._mapping)
+    values["details"] = json.loads(values["details"])
+    return AuditEntry(**values)
+
+
+class AuditLog:
+    def __init__(self, db: Database, chain_key: bytes) -> None:
+        if len(chain_key) != KEY_BYTES:
+            raise ValueError(f"chain key must be {KEY_BYTES} bytes, got {len(chain_key)}")
+        self._db = db
+        self._key = chain_key
+        self._lock = _append_locks.setdefault(db, asyncio.Lock())
+
+    async def append(
+        self,
+        *,
+        ts_ms: int,
+        actor: str,
+        action: str,
+        room_id: str | None = None,
+        subject: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Add one entry at the end of the chain.
+
+        ``details`` is a flat mapping of IDs, numbers and versions, never health information or
+        free text; anything else raises ``TypeError``, and more than ``MAX_DETAILS_BYTES`` raises
+        ``ValueError``.
+        """
+        checked = _checked_details(details)
+        async with self._lock:
+            for attempt in range(1, APPEND_ATTEMPTS + 1):
+                try:
+                    return await self._append_once(ts_ms, room_id, actor, action, subject, checked)
+                except IntegrityError:
+                    if attempt == APPEND_ATTEMPTS:
+                        raise
+        raise AssertionError("unreachable")
+
+    async def _append_once(
+        self,
+        ts_ms: int,
+        room_id: str | None,
+        actor: str,
+        action: str,
+        subject: str | None,
+        details: dict[str, _DetailValue],
+    ) -> AuditEntry:
+        last = select(_audit.c.id, _audit.c.hash).order_by(_audit.c.id.desc()).limit(1)
+        async with self._db.engine.begin() as conn:
+            # Take the cross-process write lock before reading the last row; held to commit.
+            if self._db.dialect == "postgresql":
+                await conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_ADVISORY_LOCK_KEY})"))
+            elif self._db.dialect == "sqlite":
+                # pysqlite would only BEGIN (deferred) at the INSERT, after our read.
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            previous = (await conn.execute(last)).first()
+            entry_id, prev_hash = (
+                (1, GENESIS_HASH) if previous is None else (previous[0] + 1, previous[1])
+            )
+            entry = AuditEntry(
+                id=entry_id,
+                ts_ms=ts_ms,
+                room_id=room_id,
+                actor=actor,
+                action=action,
+                subject=subject,
+                details=details,
+                prev_hash=prev_hash,
+                hash=_entry_hash(
+                    self._key,
+                    prev_hash,
+                    ts_ms=ts_ms,
+                    room_id=room_id,
+                    actor=actor,
+                    action=action,
+                    subject=subject,
+                    details=details,
+                ),
+            )
+            values = {
+                "id": entry.id,
+                "ts_ms": ts_ms,
+                "room_id": room_id,
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "details": canonical_json(details).decode("utf-8"),
+                "prev_hash": prev_hash,
+                "hash": entry.hash,
+            }
+            await conn.execute(_audit.insert().values(**values))
+        return entry
+
+    async def for_room(self, room_id: str) -> list[AuditEntry]:
+        """Every entry about one room, oldest first."""
+        stmt = select(_audit).where(_audit.c.room_id == room_id).order_by(_audit.c.id)
+        async with self._db.engine.connect() as conn:
+            return [_entry(row) for row in await conn.execute(stmt)]
+
+    async def for_actor(self, actor: str) -> list[AuditEntry]:
+        """Every entry one person (or the bot) caused, oldest first."""
+        stmt = select(_audit).where(_audit.c.actor == actor).order_by(_audit.c.id)
+        async with self._db.engine.connect() as conn:
+            return [_entry(row) for row in await conn.execute(stmt)]
+
+    async def count(self) -> int:
+        async with self._db.engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(_audit))).scalar_one())
+
+    async def verify(self) -> VerifyResult:
+        """Walk the whole chain in id order, a page at a time, and report the first bad row."""
+        expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
+        last_id: int | None = None
+        while True:
+            page_stmt = select(_audit).order_by(_audit.c.id).limit(VERIFY_PAGE_ROWS)
+            if last_id is not None:
+                page_stmt = page_stmt.where(_audit.c.id > last_id)
+            async with self._db.engine.connect() as conn:
+                page = (await conn.execute(page_stmt)).all()
+            if not page:
+                return VerifyResult(ok=True, checked=checked, first_bad_id=None, reason="")
+            for row in page:
+                reason = self._row_problem(row, expected_id, prev_hash)
+                if reason is not None:
+                    return VerifyResult(
+                        ok=False, checked=checked, first_bad_id=row.id, reason=reason
+                    )
+                last_id, prev_hash, checked = row.id, row.hash, checked + 1
+                expected_id = row.id + 1
+
+    def _row_problem(self, row: Row[Any], expected_id: int, prev_hash: str) -> str | None:
+        try:
+            details = json.loads(row.details)
+        except ValueError:
+            return "details are not valid JSON (row changed)"
+        if not isinstance(details, dict):
+            return "details are not a JSON object (row changed)"
+        recomputed = _entry_hash(
+            self._key,
+            row.prev_hash,
+            ts_ms=row.ts_ms,
+            room_id=row.room_id,
+            actor=row.actor,
+            action=row.action,
+            subject=row.subject,
+            details=details,
+        )
+        if recomputed != row.hash:
+            return "hash mismatch (row changed, or a different key wrote the log)"
+        if row.id != expected_id or row.prev_hash != prev_hash:
+            return "chain broken before this row (row deleted or reordered)"
+        return None
