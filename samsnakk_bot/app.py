@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import text
 
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.health import register_health
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingText
+from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.metrics import Metrics
+from samsnakk_bot.policies import Policies, load_policies
+from samsnakk_bot.services.access import AccessService
+from samsnakk_bot.services.approvals import ApprovalService
+from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.commands import CommandService
+from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.membership import MembershipHandler
+from samsnakk_bot.services.onboarding import OnboardingService
+from samsnakk_bot.services.people import People
+from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
+from samsnakk_bot.store.audit import AuditLog, chain_key_from
+from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
+from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.tasks import TaskGroup
 
@@ -27,10 +44,14 @@ log = logging.getLogger(__name__)
 
 
 class SamsnakkApp:
-    def __init__(self, cfg: Config, clock: Clock | None = None) -> None:
+    def __init__(
+        self, cfg: Config, clock: Clock | None = None, policies: Policies | None = None
+    ) -> None:
         self.cfg = cfg
         self.clock = clock or SystemClock()
         self.metrics = Metrics()
+        # Policies are validated here, so a bad policy file stops start-up with its key named.
+        self.policies = policies or load_policies(cfg.policies_dir)
         self._build()
 
     def _build(self) -> None:
@@ -44,9 +65,57 @@ class SamsnakkApp:
         self.bot = BotRuntime(cfg, SecretRepo(self.db), self.cipher, self.rooms, self.clock.now_ms)
         self.commands = CommandService(self.accounts, self.rooms, self.metrics)
         self._tasks = TaskGroup()
+        self._build_brukerrom()
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
         self._started = False
+
+    def _build_brukerrom(self) -> None:
+        cfg = self.cfg
+        bot = cfg.bot_user_id
+        key = cfg.security.field_key_bytes
+        self.audit = AuditLog(self.db, chain_key_from(key))
+        self.brukerrom = BrukerromRepo(self.db)
+        self.participants = ParticipantRepo(self.db)
+        self.requests = RequestRepo(self.db)
+        self.access = AccessService(self.brukerrom, self.participants, bot)
+        self.actions = MatrixRoomActions(self.bot)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.deps = RoomDeps(
+            bot_user_id=bot,
+            rooms=self.rooms,
+            brukerrom=self.brukerrom,
+            participants=self.participants,
+            requests=self.requests,
+            accounts=self.accounts,
+            actions=self.actions,
+            people=People(self.accounts, self.actions),
+            audit=self.audit,
+            access=self.access,
+            clock=self.clock,
+            policies=self.policies,
+            cipher=self.cipher,
+        )
+        self.approvals = ApprovalService(self.deps, self.scheduler)
+        self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
+        self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding)
+        for service in (self.rooms_service, self.approvals, self.onboarding):
+            service.register(self.commands)
+        self.antispam = AntispamRoutes(
+            cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
+        )
+
+    async def _audit_refusal(
+        self, actor: str, room_id: str | None, action: str, subject: str, details: dict[str, Any]
+    ) -> None:
+        await self.audit.append(
+            ts_ms=self.clock.now_ms(),
+            actor=actor,
+            action=action,
+            room_id=room_id,
+            subject=subject,
+            details=details,
+        )
 
     async def start(self) -> None:
         if self._started:
@@ -70,6 +139,10 @@ class SamsnakkApp:
                 self.clock,
             )
         )
+        self.inbox.add_handler(Guard(self.deps, self.rooms_service, self._tasks))
+        self.scheduler.start()
+        resumed = await self.approvals.resume()
+        log.info("resumed %d pending approval requests", resumed)
         self._tasks.spawn(self.inbox.run(), "inbox")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
@@ -78,6 +151,7 @@ class SamsnakkApp:
         AppserviceRoutes(
             self.cfg.appservice.hs_token, self.inbox, self.cfg.bot_user_id, self.metrics
         ).register(app)
+        self.antispam.register(app)
         register_health(app, self.metrics, self._health)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -100,6 +174,8 @@ class SamsnakkApp:
         return texts.dm_greeting()
 
     async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         await self._tasks.stop()
         await self.bot.stop()
         if self._runner is not None:
@@ -110,6 +186,11 @@ class SamsnakkApp:
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
+
+
+def _derive(key: bytes, purpose: bytes) -> bytes:
+    """A separate key per purpose, so one leaked use never unlocks another."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=b"samsnakk " + purpose).derive(key)
 
 
 def configure_logging(level: str) -> None:

@@ -11,7 +11,7 @@ import pytest_asyncio
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from matrix_harness import MatrixUser, RunningSynapse, new_user, start_synapse
+from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_user, start_synapse
 
 from samsnakk_bot.app import SamsnakkApp
 
@@ -54,3 +54,25 @@ async def bruker(
     await app.accounts.upsert(user.user_id, "bruker", None, "Per Test", 0)
     yield user
     await user.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def make_user(
+    synapse: RunningSynapse, app: SamsnakkApp, client_dir: Path
+) -> AsyncIterator[UserFactory]:
+    """Real E2EE users with a recorded role: ``await make_user("ansatt", "NAV Askøy", "Vera")``."""
+    made: list[MatrixUser] = []
+
+    async def factory(
+        role: str, org: str | None = None, name: str | None = None, admin: bool = False
+    ) -> MatrixUser:
+        user = await new_user(synapse, client_dir, admin=admin)
+        await app.accounts.upsert(user.user_id, role, org, name, 0)
+        if name:
+            await user.client.set_displayname(name)
+        made.append(user)
+        return user
+
+    yield factory
+    for user in made:
+        await user.stop()

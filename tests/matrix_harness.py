@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ class RunningSynapse:
         return self.stack.synapse.base_url
 
 
-def start_synapse(data_dir: Path, antispam: bool = False) -> RunningSynapse:
+def start_synapse(data_dir: Path, antispam: bool = True) -> RunningSynapse:
     stack = prepare_dev_stack(data_dir, free_port(), free_port(), antispam=antispam)
     proc = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     proc.start()
@@ -164,6 +164,23 @@ class MatrixUser:
             await asyncio.sleep(0.05)
         raise AssertionError(f"{user_id} in {room_id} is {last!r}, expected {membership!r}")
 
+    async def accept_invite(self, room_id: str | None = None, timeout: float = 15.0) -> str:
+        """Join ``room_id`` (or the first room we are invited to) once the invite arrives."""
+
+        def invited() -> str | None:
+            rooms = self.client.invited_rooms
+            if room_id is not None:
+                return room_id if room_id in rooms else None
+            return next(iter(rooms), None)
+
+        await self.wait_for(lambda: invited() is not None, timeout, f"invite to {room_id}")
+        target = invited()
+        assert target is not None
+        resp = await self.client.join(target)
+        assert hasattr(resp, "room_id"), resp
+        await self.wait_for(lambda: target in self.client.rooms, timeout, "joined room synced")
+        return target
+
     @staticmethod
     async def wait_for(cond: Callable[[], bool], timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
@@ -201,3 +218,6 @@ async def new_user(
     user = MatrixUser(user_id, password, client)
     await user.start()
     return user
+
+
+UserFactory = Callable[..., Awaitable[MatrixUser]]

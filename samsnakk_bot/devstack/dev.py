@@ -35,7 +35,7 @@ Press Ctrl-C to stop.
 
 
 def run_dev(data_dir: Path, hs_port: int, as_port: int) -> int:
-    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=False)
+    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True)
     synapse = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     print(f"Starting Synapse on {stack.synapse.base_url} …", flush=True)
     synapse.start()
@@ -79,7 +79,7 @@ def add_user(
     org: str | None,
     display_name: str | None,
 ) -> int:
-    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=False)
+    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True)
     synapse = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     started_here = not _reachable(synapse)
     if started_here:

@@ -11,6 +11,9 @@ from enum import Enum
 from typing import Any
 
 MEGOLM = "m.megolm.v1.aes-sha2"
+# Room version 12: the creator (our bot) has power above every level and must not be listed in
+# the power levels' users. Pinned so that a server default change cannot alter who may act.
+ROOM_VERSION = "12"
 _MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(:[0-9]+)?$")
 _PHONEISH = re.compile(r"^\+?[0-9][0-9 ]{6,15}$")
 _NUMBER = re.compile(r"^#?([0-9]{1,6})$")
@@ -89,10 +92,14 @@ def room_name(prefix: str, label: str) -> str:
     return f"{prefix} · {label}"
 
 
-def power_levels(bot: str) -> dict[str, Any]:
-    """Only the bot may invite, kick, ban, redact others or change any state."""
+def power_levels() -> dict[str, Any]:
+    """Only the bot may invite, kick, ban, redact others or change any state.
+
+    In room version 12 the creator (the bot) outranks 100 implicitly, and nobody else is
+    listed, so nobody else reaches any of these levels.
+    """
     return {
-        "users": {bot: 100},
+        "users": {},
         "users_default": 0,
         "events_default": 0,
         "state_default": 100,

@@ -333,12 +333,10 @@ ROM_NY_SELF = "Du kan ikke opprette et brukerrom for deg selv."
 # --- Brukerrom: consent --------------------------------------------------------------------------
 
 
-def consent_prompt(bruker: str, bruker_name: str, text: str) -> Reply:
-    intro = f"Hei {bruker_name}! Før noen andre blir med, trenger vi svaret ditt."
-    answer = "Svar «!samtykke ja» eller «!samtykke nei». Du kan spørre om hjelp når som helst."
-    body = f"{intro}\n\n{text.strip()}\n\n{answer}"
-    html = f"{_html_paragraph(intro)}{_html_paragraph(text.strip())}{_html_paragraph(answer)}"
-    return Reply(body, html, (bruker,))
+def consent_prompt(bruker: str, text: str) -> Reply:
+    """The consent text from policy, to the bruker, mentioning them so their phone notifies."""
+    body = text.strip()
+    return Reply(body, _html_paragraph(body), (bruker,))
 
 
 def consent_text(text: str, version: str) -> Reply:

@@ -37,7 +37,7 @@ class CommandContext:
     match: CommandMatch
 
 
-CommandHandler = Callable[[CommandContext], Awaitable[Reply]]
+CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
 
 
 class CommandService:

@@ -89,3 +89,15 @@ class RoomRepo:
         """False for unknown rooms: the caller must refuse to send, never assume."""
         record = await self.get(room_id)
         return record is not None and record.encrypted
+
+    async def dm_with(self, user_id: str) -> str | None:
+        """The bot's direct chat with ``user_id``, newest first, if there is one."""
+        stmt = (
+            select(_rooms.c.room_id)
+            .where(_rooms.c.kind == "dm", _rooms.c.dm_user_id == user_id)
+            .order_by(_rooms.c.created_ms.desc())
+            .limit(1)
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else str(row.room_id)

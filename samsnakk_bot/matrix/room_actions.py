@@ -1,0 +1,83 @@
+"""RoomActions for the brukerrom use cases: raw appservice calls plus the guarded E2EE send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samsnakk_bot.domain.brukerrom import ROOM_VERSION
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.matrix.as_http import MatrixHttpError
+from samsnakk_bot.matrix.bot import BotRuntime
+from samsnakk_bot.matrix.sender import PlaintextRefused
+
+
+class MatrixRoomActions:
+    def __init__(self, bot: BotRuntime) -> None:
+        self._bot = bot
+
+    def _room_path(self, room_id: str, tail: str) -> str:
+        return f"/_matrix/client/v3/rooms/{self._bot.http.q(room_id)}/{tail}"
+
+    async def create_room(
+        self,
+        name: str,
+        alias_localpart: str,
+        initial_state: list[dict[str, Any]],
+        power_levels: dict[str, Any],
+        invite: list[str],
+    ) -> str:
+        body = {
+            "name": name,
+            "room_alias_name": alias_localpart,
+            "preset": "private_chat",
+            "room_version": ROOM_VERSION,
+            "visibility": "private",
+            "is_direct": False,
+            "initial_state": initial_state,
+            "power_level_content_override": power_levels,
+            "invite": invite,
+        }
+        result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        return str(result["room_id"])
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        try:
+            await self._bot.http.request(
+                "POST", self._room_path(room_id, "invite"), {"user_id": user_id}
+            )
+        except MatrixHttpError as err:
+            if "already in the room" not in str(err.body.get("error", "")):
+                raise
+
+    async def kick(self, room_id: str, user_id: str, reason: str) -> None:
+        try:
+            await self._bot.http.request(
+                "POST", self._room_path(room_id, "kick"), {"user_id": user_id, "reason": reason}
+            )
+        except MatrixHttpError as err:
+            # Someone who already left cannot be kicked; that is the outcome we wanted.
+            if err.status != 403:
+                raise
+
+    async def set_name(self, room_id: str, name: str) -> None:
+        await self._bot.http.request(
+            "PUT", self._room_path(room_id, "state/m.room.name/"), {"name": name}
+        )
+
+    async def say(self, room_id: str, reply: Reply) -> str:
+        if not await self._bot.wait_until_encrypted(room_id, timeout=10):
+            raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
+        return await self._bot.send_reply(room_id, reply)
+
+    async def joined_members(self, room_id: str) -> set[str]:
+        result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
+        return set(result.get("joined", {}))
+
+    async def display_name(self, user_id: str) -> str | None:
+        path = f"/_matrix/client/v3/profile/{self._bot.http.q(user_id)}/displayname"
+        try:
+            result = await self._bot.http.request("GET", path)
+        except MatrixHttpError:
+            return None
+        name = result.get("displayname")
+        return str(name) if name else None

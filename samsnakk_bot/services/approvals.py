@@ -1,0 +1,344 @@
+"""Proposing participants and the bruker's answers, with reminders and expiry.
+
+Requests live in our tables; scheduler jobs carry only request IDs and are re-created at
+start-up from the pending rows, so a restart loses and doubles nothing. Every job re-checks
+the row before acting, so a job that runs late or twice is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded
+from samsnakk_bot.store.brukerrom import Brukerrom, ParticipantRequest
+
+log = logging.getLogger(__name__)
+
+
+def _aad(room_id: str) -> bytes:
+    return f"request_note:{room_id}".encode()
+
+
+class ApprovalService:
+    def __init__(self, deps: RoomDeps, scheduler: AsyncIOScheduler) -> None:
+        self.d = deps
+        self._scheduler = scheduler
+
+    def register(self, commands: CommandService) -> None:
+        commands.add_handler("legg-til", guarded(self.legg_til))
+        commands.add_handler("godkjenn", guarded(self.godkjenn))
+        commands.add_handler("avslå", guarded(self.avsla))
+        commands.add_handler("fjern", guarded(self.fjern))
+
+    async def _audit(
+        self,
+        room_id: str,
+        actor: str,
+        action: str,
+        subject: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        await self.d.audit.append(
+            ts_ms=self.d.clock.now_ms(),
+            actor=actor,
+            action=action,
+            room_id=room_id,
+            subject=subject,
+            details=details or {},
+        )
+
+    async def _room(self, ctx: CommandContext) -> Brukerrom:
+        room = await self.d.brukerrom.get(ctx.room_id)
+        if room is None:
+            raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
+        if room.state == "closed":
+            raise CommandProblem(texts.ROOM_CLOSED)
+        return room
+
+    async def _bruker_room(self, ctx: CommandContext) -> Brukerrom:
+        room = await self._room(ctx)
+        if room.bruker_user_id != ctx.sender:
+            await self._audit(
+                room.room_id,
+                ctx.sender,
+                "not_bruker_refused",
+                details={"command": ctx.match.spec.name},
+            )
+            raise CommandProblem(texts.ONLY_BRUKER)
+        return room
+
+    # -- proposing -----------------------------------------------------------------------
+
+    async def legg_til(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        if not await self.d.participants.is_approved(room.room_id, ctx.sender):
+            raise CommandProblem(texts.ONLY_BRUKER)
+        args = ctx.match.raw_args.split(maxsplit=1)
+        if not args:
+            raise CommandProblem(texts.WHO_TO_ADD)
+        found = await self.d.people.resolve(classify_target(args[0]))
+        if not isinstance(found, Found):
+            raise CommandProblem(found.problem)
+        candidate = found.user_id
+        note = args[1].strip() if len(args) > 1 else None
+        name = await self.d.people.name(candidate)
+        if await self.d.participants.is_approved(room.room_id, candidate):
+            return texts.already_participant(name)
+        pending = await self.d.requests.pending_for(room.room_id, candidate)
+        if pending is not None:
+            return texts.already_requested(name, pending.number)
+        if ctx.sender == room.bruker_user_id and room.state == "active":
+            request = await self.queue(room.room_id, candidate, ctx.sender, note, prompt=False)
+            await self._approve(room, request, ctx.sender)
+            return texts.approved_ack(request.number, name)
+        request = await self.queue(room.room_id, candidate, ctx.sender, note)
+        if room.state != "active":
+            return texts.request_queued(request.number, name)
+        return None
+
+    async def queue(
+        self, room_id: str, candidate: str, requester: str, note: str | None, prompt: bool = True
+    ) -> ParticipantRequest:
+        now = self.d.clock.now_ms()
+        approval = self.d.policies.policy.approval
+        expires = now + int(approval.request_expiry.total_seconds() * 1000)
+        note_enc = self.d.cipher.encrypt_text(note, _aad(room_id)) if note else None
+        request = await self.d.requests.create(
+            room_id, candidate, requester, note_enc, now, expires
+        )
+        await self._audit(
+            room_id,
+            requester,
+            "participant_requested",
+            subject=candidate,
+            details={"number": request.number},
+        )
+        self.schedule(request)
+        room = await self.d.brukerrom.get(room_id)
+        if prompt and room is not None and room.state == "active":
+            await self.prompt(room, request)
+        return request
+
+    async def prompt(self, room: Brukerrom, request: ParticipantRequest) -> None:
+        assert room.bruker_user_id is not None
+        note = (
+            self.d.cipher.decrypt_text(request.note_enc, _aad(room.room_id))
+            if request.note_enc
+            else None
+        )
+        reply = texts.request_prompt(
+            room.bruker_user_id,
+            request.number,
+            await self.d.people.describe(request.requested_by),
+            await self.d.people.describe(request.candidate_user_id),
+            note,
+        )
+        event_id = await self.d.actions.say(room.room_id, reply)
+        await self.d.requests.set_prompt_event(request.id, event_id)
+
+    async def prompt_queued(self, room_id: str) -> None:
+        room = await self.d.brukerrom.get(room_id)
+        if room is None or room.state != "active":
+            return
+        for request in await self.d.requests.pending(room_id):
+            if request.prompt_event_id is None:
+                await self.prompt(room, request)
+
+    # -- answering -----------------------------------------------------------------------
+
+    async def _pending_request(self, ctx: CommandContext, room: Brukerrom) -> ParticipantRequest:
+        number = parse_number(ctx.match.args)
+        if number is None:
+            raise CommandProblem(texts.BAD_NUMBER)
+        request = await self.d.requests.get(room.room_id, number)
+        if request is None:
+            raise CommandProblem(texts.unknown_request(number))
+        if request.status != "pending":
+            raise CommandProblem(texts.request_not_pending(number))
+        if is_expired(request.expires_ms, self.d.clock.now_ms()):
+            await self.expire(request.id)
+            raise CommandProblem(texts.request_has_expired(number))
+        return request
+
+    async def godkjenn(self, ctx: CommandContext) -> Reply | None:
+        room = await self._bruker_room(ctx)
+        if room.state != "active":
+            raise CommandProblem(texts.CONSENT_NEEDED_FIRST)
+        request = await self._pending_request(ctx, room)
+        await self._approve(room, request, ctx.sender)
+        return None
+
+    async def _approve(self, room: Brukerrom, request: ParticipantRequest, by: str) -> None:
+        now = self.d.clock.now_ms()
+        if not await self.d.requests.decide(request.id, "approved", by, now):
+            raise CommandProblem(texts.request_not_pending(request.number))
+        self._unschedule(request.id)
+        candidate = request.candidate_user_id
+        await self.d.participants.approve(
+            room.room_id,
+            candidate,
+            "deltaker",
+            now,
+            proposed_by=request.requested_by,
+            proposed_ms=request.created_ms,
+            request_number=request.number,
+        )
+        self.d.access.invalidate(room.room_id)
+        await self._audit(
+            room.room_id,
+            by,
+            "participant_approved",
+            subject=candidate,
+            details={"number": request.number},
+        )
+        await self.d.actions.invite(room.room_id, candidate)
+        await self._audit(room.room_id, self.d.bot_user_id, "invited", subject=candidate)
+        if request.requested_by != by:
+            name = await self.d.people.name(candidate)
+            await self.d.actions.say(
+                room.room_id, texts.request_approved(request.requested_by, request.number, name)
+            )
+
+    async def avsla(self, ctx: CommandContext) -> Reply | None:
+        room = await self._bruker_room(ctx)
+        request = await self._pending_request(ctx, room)
+        if not await self.d.requests.decide(
+            request.id, "rejected", ctx.sender, self.d.clock.now_ms()
+        ):
+            raise CommandProblem(texts.request_not_pending(request.number))
+        self._unschedule(request.id)
+        candidate = request.candidate_user_id
+        await self._audit(
+            room.room_id,
+            ctx.sender,
+            "participant_rejected",
+            subject=candidate,
+            details={"number": request.number},
+        )
+        name = await self.d.people.name(candidate)
+        return texts.request_rejected(request.requested_by, request.number, name)
+
+    # -- removing ------------------------------------------------------------------------
+
+    async def fjern(self, ctx: CommandContext) -> Reply | None:
+        room = await self._bruker_room(ctx)
+        if not ctx.match.raw_args.strip():
+            raise CommandProblem(texts.WHO_TO_REMOVE)
+        found = await self.d.people.resolve(classify_target(ctx.match.raw_args.strip()))
+        if not isinstance(found, Found):
+            raise CommandProblem(found.problem)
+        user = found.user_id
+        if user == self.d.bot_user_id:
+            raise CommandProblem(texts.CANNOT_REMOVE_BOT)
+        if user == room.bruker_user_id:
+            raise CommandProblem(texts.CANNOT_REMOVE_BRUKER)
+        name = await self.d.people.name(user)
+        if not await self.d.participants.end(room.room_id, user, "removed", self.d.clock.now_ms()):
+            raise CommandProblem(texts.not_in_room(name))
+        self.d.access.invalidate(room.room_id)
+        await self.d.actions.kick(room.room_id, user, texts.removed(name).body)
+        await self._audit(room.room_id, ctx.sender, "removed", subject=user)
+        return texts.removed(name)
+
+    # -- reminders and expiry ------------------------------------------------------------
+
+    def schedule(self, request: ParticipantRequest) -> None:
+        approval = self.d.policies.policy.approval
+        remind_at = request.created_ms + int(approval.reminder_after.total_seconds() * 1000)
+        if request.reminded_ms is None:
+            self._at(remind_at, self._remind_job, f"remind:{request.id}", request.id)
+        self._at(request.expires_ms, self._expire_job, f"expire:{request.id}", request.id)
+
+    def _at(self, when_ms: int, fn: object, job_id: str, request_id: int) -> None:
+        self._scheduler.add_job(
+            fn,
+            "date",
+            run_date=datetime.fromtimestamp(when_ms / 1000, UTC),
+            args=[request_id],
+            id=job_id,
+            replace_existing=True,
+            # Jobs that came due while we were down still run, however late.
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def _unschedule(self, request_id: int) -> None:
+        for prefix in ("remind", "expire"):
+            job = self._scheduler.get_job(f"{prefix}:{request_id}")
+            if job is not None:
+                job.remove()
+
+    async def resume(self) -> int:
+        """Re-create the jobs of every pending request; returns how many."""
+        pending = await self.d.requests.pending()
+        for request in pending:
+            self.schedule(request)
+        return len(pending)
+
+    async def _remind_job(self, request_id: int) -> None:
+        try:
+            await self.remind(request_id)
+        except Exception:
+            log.exception("reminder for request %s failed", request_id)
+
+    async def _expire_job(self, request_id: int) -> None:
+        try:
+            await self.expire(request_id)
+        except Exception:
+            log.exception("expiry of request %s failed", request_id)
+
+    async def remind(self, request_id: int) -> None:
+        request = await self.d.requests.by_id(request_id)
+        if request is None or request.status != "pending":
+            return
+        room = await self.d.brukerrom.get(request.room_id)
+        if room is None or room.state != "active" or room.bruker_user_id is None:
+            return
+        if not await self.d.requests.mark_reminded(request_id, self.d.clock.now_ms()):
+            return
+        name = await self.d.people.name(request.candidate_user_id)
+        await self.d.actions.say(
+            room.room_id, texts.request_reminder(room.bruker_user_id, request.number, name)
+        )
+
+    async def expire(self, request_id: int) -> None:
+        request = await self.d.requests.by_id(request_id)
+        if request is None or request.status != "pending":
+            return
+        if not is_expired(request.expires_ms, self.d.clock.now_ms()):
+            self.schedule(request)  # fired early (clock skew): try again at the right time
+            return
+        if not await self.d.requests.decide(request_id, "expired", None, self.d.clock.now_ms()):
+            return
+        self._unschedule(request_id)
+        await self._audit(
+            request.room_id,
+            self.d.bot_user_id,
+            "request_expired",
+            subject=request.candidate_user_id,
+            details={"number": request.number},
+        )
+        name = await self.d.people.name(request.candidate_user_id)
+        await self.d.actions.say(
+            request.room_id, texts.request_expired(request.requested_by, request.number, name)
+        )
+
+    async def cancel_all(self, room_id: str, actor: str) -> None:
+        for request in await self.d.requests.pending(room_id):
+            if await self.d.requests.decide(request.id, "cancelled", actor, self.d.clock.now_ms()):
+                self._unschedule(request.id)
+                await self._audit(
+                    room_id,
+                    actor,
+                    "request_cancelled",
+                    subject=request.candidate_user_id,
+                    details={"number": request.number},
+                )

@@ -1,0 +1,312 @@
+"""Brukerrom use cases: create, consent, close, and who is in the room.
+
+Consent covers the creator; everyone else needs the bruker's own approval (services/approvals).
+Every change to who may be in a room goes to the participants table first, then the access
+cache is invalidated, then Matrix is told, then it is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import (
+    MEGOLM,
+    RomNyProblem,
+    TargetKind,
+    initial_state,
+    parse_rom_ny,
+    power_levels,
+    room_name,
+)
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.services.approvals import ApprovalService
+from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.onboarding import OnboardingService
+from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded, oslo_when
+from samsnakk_bot.store.brukerrom import Brukerrom
+
+log = logging.getLogger(__name__)
+LOG_LIMIT = 200
+
+
+class BrukerromService:
+    def __init__(
+        self, deps: RoomDeps, approvals: ApprovalService, onboarding: OnboardingService
+    ) -> None:
+        self.d = deps
+        self.approvals = approvals
+        self.onboarding = onboarding
+
+    def register(self, commands: CommandService) -> None:
+        commands.add_handler("rom ny", guarded(self.rom_ny))
+        commands.add_handler("samtykke ja", guarded(self.samtykke_ja))
+        commands.add_handler("samtykke nei", guarded(self.samtykke_nei))
+        commands.add_handler("samtykke vis", guarded(self.samtykke_vis))
+        commands.add_handler("samtykke trekk", guarded(self.samtykke_trekk))
+        commands.add_handler("deltakere", guarded(self.deltakere))
+        commands.add_handler("forlat", guarded(self.forlat))
+        commands.add_handler("logg", guarded(self.logg))
+
+    # -- shared lookups ------------------------------------------------------------------
+
+    async def room_of(self, ctx: CommandContext) -> Brukerrom:
+        room = await self.d.brukerrom.get(ctx.room_id)
+        if room is None:
+            raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
+        return room
+
+    async def require_bruker(self, ctx: CommandContext) -> Brukerrom:
+        room = await self.room_of(ctx)
+        if room.bruker_user_id != ctx.sender:
+            await self.audit(
+                room.room_id,
+                ctx.sender,
+                "not_bruker_refused",
+                details={"command": ctx.match.spec.name},
+            )
+            raise CommandProblem(texts.ONLY_BRUKER)
+        return room
+
+    async def audit(
+        self,
+        room_id: str | None,
+        actor: str,
+        action: str,
+        subject: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        await self.d.audit.append(
+            ts_ms=self.d.clock.now_ms(),
+            actor=actor,
+            action=action,
+            room_id=room_id,
+            subject=subject,
+            details=details or {},
+        )
+
+    def now(self) -> int:
+        return self.d.clock.now_ms()
+
+    def name_of(self, room: Brukerrom) -> str:
+        return room_name(self.d.policies.policy.room.name_prefix, room.label)
+
+    # -- !rom ny -------------------------------------------------------------------------
+
+    async def rom_ny(self, ctx: CommandContext) -> Reply:
+        parsed = parse_rom_ny(ctx.match.raw_args)
+        if isinstance(parsed, RomNyProblem):
+            problem = {
+                RomNyProblem.MISSING_BRUKER: texts.ROM_NY_MISSING_BRUKER,
+                RomNyProblem.BRUKER_IS_NAME: texts.ROM_NY_BRUKER_IS_NAME,
+                RomNyProblem.EMPTY_MED: texts.ROM_NY_EMPTY_MED,
+            }[parsed]
+            spec = ctx.match.spec
+            raise CommandProblem(texts.bad_arguments(spec.usage, spec.example, problem))
+        proposed: list[str] = []
+        for target in parsed.participants:
+            found = await self.d.people.resolve(target)
+            if not isinstance(found, Found):
+                raise CommandProblem(found.problem)
+            if found.user_id not in proposed and found.user_id != ctx.sender:
+                proposed.append(found.user_id)
+
+        if parsed.bruker.kind is TargetKind.PHONE:
+            phone = self.onboarding.normalise_phone(parsed.bruker.value)
+            room = await self.create(ctx.sender, None, proposed)
+            code = await self.onboarding.issue(room.room_id, ctx.sender, phone)
+            hours = int(self.d.policies.policy.onboarding.code_ttl.total_seconds() // 3600)
+            names = [await self.d.people.name(u) for u in proposed]
+            return texts.room_created_with_code(self.name_of(room), code, hours, names)
+
+        bruker = parsed.bruker.value
+        if bruker == ctx.sender:
+            raise CommandProblem(texts.ROM_NY_SELF)
+        role = await self.d.people.role_of(bruker)
+        if role is not None and role != "bruker":
+            raise CommandProblem(texts.bruker_is_staff(await self.d.people.name(bruker)))
+        room = await self.create(ctx.sender, bruker, proposed)
+        names = [await self.d.people.name(u) for u in proposed]
+        return texts.room_created(self.name_of(room), await self.d.people.name(bruker), names)
+
+    async def new_label(self) -> str:
+        for _ in range(50):
+            label = f"{secrets.randbelow(9000) + 1000}"
+            if not await self.d.brukerrom.label_taken(label):
+                return label
+        return f"{secrets.randbelow(900000) + 100000}"
+
+    async def create(self, creator: str, bruker: str | None, proposed: list[str]) -> Brukerrom:
+        """Create the encrypted room; the bruker (if known) is its only invitee."""
+        policy = self.d.policies.policy
+        label = await self.new_label()
+        if bruker is not None:
+            self.d.access.expect_invite(bruker)
+        room_id = await self.d.actions.create_room(
+            name=room_name(policy.room.name_prefix, label),
+            alias_localpart=f"{policy.room.alias_prefix}{label}",
+            initial_state=initial_state(policy.room.history_visibility),
+            power_levels=power_levels(),
+            invite=[bruker] if bruker else [],
+        )
+        now = self.now()
+        await self.d.rooms.upsert_kind(room_id, "brukerrom", now_ms=now)
+        await self.d.rooms.set_encrypted(room_id, MEGOLM, now)
+        state = "awaiting_consent" if bruker else "awaiting_bruker"
+        await self.d.brukerrom.create(room_id, label, creator, bruker, state, now)
+        if bruker is not None:
+            await self.d.participants.approve(
+                room_id, bruker, "bruker", now, proposed_by=creator, proposed_ms=now
+            )
+            if await self.d.accounts.get(bruker) is None:
+                await self.d.accounts.upsert(bruker, "bruker", None, None, now)
+        self.d.access.invalidate(room_id)
+        await self.audit(room_id, creator, "room_created", details={"label": label})
+        if bruker is not None:
+            await self.audit(room_id, self.d.bot_user_id, "invited", subject=bruker)
+        for candidate in proposed:
+            await self.approvals.queue(room_id, candidate, creator, None)
+        room = await self.d.brukerrom.get(room_id)
+        assert room is not None
+        return room
+
+    # -- consent -------------------------------------------------------------------------
+
+    async def post_consent_prompt(self, room: Brukerrom) -> None:
+        assert room.bruker_user_id is not None
+        consent = self.d.policies.policy.consent
+        await self.d.actions.say(
+            room.room_id, texts.consent_prompt(room.bruker_user_id, consent.text)
+        )
+
+    async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
+        room = await self.require_bruker(ctx)
+        version = self.d.policies.policy.consent.version
+        if not await self.d.brukerrom.record_consent(room.room_id, version, self.now()):
+            raise CommandProblem(
+                texts.ROOM_CLOSED if room.state == "closed" else texts.CONSENT_NOT_PENDING
+            )
+        await self.audit(room.room_id, ctx.sender, "consent_given", details={"version": version})
+        now = self.now()
+        await self.d.participants.approve(
+            room.room_id,
+            room.creator_user_id,
+            "creator",
+            now,
+            proposed_by=room.creator_user_id,
+            proposed_ms=room.created_ms,
+        )
+        self.d.access.invalidate(room.room_id)
+        await self.d.actions.invite(room.room_id, room.creator_user_id)
+        await self.audit(room.room_id, self.d.bot_user_id, "invited", subject=room.creator_user_id)
+        reply = texts.consent_given(
+            await self.d.people.name(ctx.sender), await self.d.people.name(room.creator_user_id)
+        )
+        await self.d.actions.say(room.room_id, reply)
+        await self.approvals.prompt_queued(room.room_id)
+        return None
+
+    async def samtykke_nei(self, ctx: CommandContext) -> Reply | None:
+        room = await self.require_bruker(ctx)
+        if room.state != "awaiting_consent":
+            raise CommandProblem(
+                texts.CONSENT_NOT_PENDING if room.state == "active" else texts.ROOM_CLOSED
+            )
+        await self.audit(room.room_id, ctx.sender, "consent_refused")
+        await self.d.actions.say(room.room_id, texts.consent_refused_room())
+        await self.close(room, ctx.sender)
+        await self.tell_dm(
+            room.creator_user_id, texts.consent_refused_to_creator(self.name_of(room))
+        )
+        return None
+
+    async def samtykke_vis(self, ctx: CommandContext) -> Reply:
+        consent = self.d.policies.policy.consent
+        return texts.consent_text(consent.text, consent.version)
+
+    async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
+        room = await self.require_bruker(ctx)
+        if room.state == "closed":
+            raise CommandProblem(texts.ROOM_CLOSED)
+        await self.audit(room.room_id, ctx.sender, "consent_withdrawn")
+        await self.d.actions.say(
+            room.room_id, texts.consent_withdrawn(await self.d.people.name(ctx.sender))
+        )
+        members = [p.user_id for p in await self.d.participants.in_room(room.room_id)]
+        await self.close(room, ctx.sender)
+        for user in members:
+            if user != ctx.sender:
+                await self.tell_dm(user, texts.consent_withdrawn_to_member(self.name_of(room)))
+        return None
+
+    async def close(self, room: Brukerrom, actor: str) -> None:
+        """Archive: everyone but the bot removed, pending requests cancelled, name marked."""
+        now = self.now()
+        await self.d.brukerrom.close(room.room_id, now)
+        for p in await self.d.participants.in_room(room.room_id):
+            await self.d.participants.end(room.room_id, p.user_id, "removed", now)
+        await self.approvals.cancel_all(room.room_id, actor)
+        self.d.access.invalidate(room.room_id)
+        for user in await self.d.actions.joined_members(room.room_id):
+            if user != self.d.bot_user_id:
+                await self.d.actions.kick(room.room_id, user, texts.ROOM_CLOSED)
+                await self.audit(room.room_id, self.d.bot_user_id, "removed", subject=user)
+        await self.d.actions.set_name(room.room_id, self.name_of(room) + " (lukket)")
+        await self.audit(room.room_id, actor, "room_closed")
+
+    async def tell_dm(self, user_id: str, reply: Reply) -> None:
+        """Tell someone outside the room, in their direct chat with the bot, if they have one."""
+        dm = await self.d.rooms.dm_with(user_id)
+        if dm is None:
+            return
+        try:
+            await self.d.actions.say(dm, reply)
+        except Exception:
+            log.warning("could not tell %s in their DM", user_id, exc_info=True)
+
+    # -- who is here ---------------------------------------------------------------------
+
+    async def deltakere(self, ctx: CommandContext) -> Reply:
+        room = await self.room_of(ctx)
+        rows = []
+        for p in await self.d.participants.in_room(room.room_id):
+            proposed_by = (
+                await self.d.people.name(p.proposed_by)
+                if p.proposed_by and p.role == "deltaker"
+                else None
+            )
+            rows.append(
+                (
+                    await self.d.people.describe(p.user_id),
+                    texts.ROLE_LABELS.get(p.role, p.role),
+                    proposed_by,
+                    oslo_when(p.approved_ms),
+                )
+            )
+        return texts.participants_list(rows)
+
+    async def forlat(self, ctx: CommandContext) -> Reply | None:
+        room = await self.room_of(ctx)
+        if ctx.sender == room.bruker_user_id:
+            raise CommandProblem(texts.BRUKER_CANNOT_LEAVE)
+        if not await self.d.participants.end(room.room_id, ctx.sender, "left", self.now()):
+            raise CommandProblem(texts.not_in_room(await self.d.people.name(ctx.sender)))
+        self.d.access.invalidate(room.room_id)
+        name = await self.d.people.name(ctx.sender)
+        await self.d.actions.say(room.room_id, texts.left_room(name))
+        await self.d.actions.kick(room.room_id, ctx.sender, texts.left_room(name).body)
+        await self.audit(room.room_id, ctx.sender, "left")
+        return None
+
+    async def logg(self, ctx: CommandContext) -> Reply | None:
+        """The innsynslogg: the bruker's own view of every access change in their room."""
+        room = await self.require_bruker(ctx)
+        # Newest entries only: one Matrix event holds at most 64 KiB.
+        entries = (await self.d.audit.for_room(room.room_id))[-LOG_LIMIT:]
+        people = {e.actor for e in entries} | {e.subject for e in entries if e.subject}
+        names = {u: await self.d.people.name(u) for u in people if u.startswith("@")}
+        names[self.d.bot_user_id] = "Samsnakk-boten"
+        rows = [(e.ts_ms, e.actor, e.subject, e.action, e.details) for e in entries]
+        return texts.innsyn_log(rows, names)

@@ -1,0 +1,80 @@
+"""The guard: watches brukerrom membership in the transaction stream and enforces approval.
+
+Server admins bypass the antispam checks, and a forced join must still end with nobody
+unapproved in the room: whoever joins without approval is kicked at once, and audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.services.brukerrom import BrukerromService
+from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.tasks import TaskGroup
+
+log = logging.getLogger(__name__)
+
+
+class Guard:
+    def __init__(self, deps: RoomDeps, rooms: BrukerromService, tasks: TaskGroup) -> None:
+        self.d = deps
+        self._rooms = rooms
+        self._tasks = tasks
+
+    async def __call__(self, event: dict[str, Any]) -> None:
+        if event.get("type") != "m.room.member" or not isinstance(event.get("state_key"), str):
+            return
+        room = await self.d.brukerrom.get(str(event.get("room_id")))
+        target = event["state_key"]
+        if room is None or target == self.d.bot_user_id:
+            return
+        membership = (event.get("content") or {}).get("membership")
+        sender = str(event.get("sender", ""))
+        approved = room.state != "closed" and await self.d.participants.is_approved(
+            room.room_id, target
+        )
+        if membership == "join":
+            await self._on_join(room.room_id, target, approved)
+            if approved and target == room.bruker_user_id and room.state == "awaiting_consent":
+                self._tasks.spawn(self._rooms.post_consent_prompt(room), "consent prompt")
+        elif membership == "invite" and sender != self.d.bot_user_id and not approved:
+            # An invite we did not make (e.g. a server admin's): revoke it.
+            await self.d.actions.kick(room.room_id, target, texts.ROOM_CLOSED)
+            await self._audit(room.room_id, sender, "invite_refused", target, {"by": "guard"})
+        elif membership == "leave" and sender == target:
+            await self._on_self_leave(room.room_id, target, room.bruker_user_id)
+
+    async def _on_join(self, room_id: str, user: str, approved: bool) -> None:
+        if approved:
+            await self._audit(room_id, user, "joined")
+            return
+        log.warning("unapproved member in brukerrom %s; removing", room_id)
+        await self.d.actions.kick(room_id, user, texts.guard_removed().body)
+        await self._audit(room_id, self.d.bot_user_id, "kicked_unapproved", user)
+        self._tasks.spawn(self.d.actions.say(room_id, texts.guard_removed()), "guard notice")
+
+    async def _on_self_leave(self, room_id: str, user: str, bruker: str | None) -> None:
+        if user != bruker and await self.d.participants.end(
+            room_id, user, "left", self.d.clock.now_ms()
+        ):
+            self.d.access.invalidate(room_id)
+        await self._audit(room_id, user, "left")
+
+    async def _audit(
+        self,
+        room_id: str,
+        actor: str,
+        action: str,
+        subject: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        await self.d.audit.append(
+            ts_ms=self.d.clock.now_ms(),
+            actor=actor,
+            action=action,
+            room_id=room_id,
+            subject=subject,
+            details=details or {},
+        )

@@ -1,0 +1,127 @@
+"""Onboarding a bruker who has no account yet: a one-time code, then ``!kode`` in a DM.
+
+Codes are 8 characters from an alphabet without look-alikes (about 40 bits), single use,
+72 h by policy, stored only as an HMAC, and wrong guesses are limited per account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+import secrets
+
+import phonenumbers
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import room_name
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded
+from samsnakk_bot.store.codes import CodeRepo
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
+_CODE_RE = re.compile(r"^[A-Z0-9]{8}$")
+
+
+def format_code(raw: str) -> str:
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(text: str) -> str | None:
+    cleaned = re.sub(r"[\s\-–]", "", text).upper()
+    return cleaned if _CODE_RE.match(cleaned) else None
+
+
+class OnboardingService:
+    def __init__(self, deps: RoomDeps, codes: CodeRepo, hash_key: bytes) -> None:
+        self.d = deps
+        self._codes = codes
+        self._key = hash_key
+
+    def register(self, commands: CommandService) -> None:
+        commands.add_handler("kode", guarded(self.kode))
+
+    def _hash(self, code: str) -> str:
+        return hmac.new(self._key, code.encode(), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def normalise_phone(text: str) -> str:
+        """Norwegian mobile numbers only, as E.164; anything else is a clear error."""
+        try:
+            number = phonenumbers.parse(text, "NO")
+        except phonenumbers.NumberParseException:
+            raise CommandProblem(texts.bad_phone(text)) from None
+        kind = phonenumbers.number_type(number)
+        mobile = kind in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+        if not (phonenumbers.is_valid_number(number) and number.country_code == 47 and mobile):
+            raise CommandProblem(texts.bad_phone(text))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    async def issue(self, room_id: str, creator: str, phone: str | None) -> str:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        now = self.d.clock.now_ms()
+        ttl = self.d.policies.policy.onboarding.code_ttl
+        phone_enc = (
+            self.d.cipher.encrypt_text(phone, f"phone:{room_id}".encode()) if phone else None
+        )
+        await self._codes.create(
+            room_id, self._hash(raw), phone_enc, creator, now, now + int(ttl.total_seconds() * 1000)
+        )
+        await self.d.audit.append(
+            ts_ms=now, actor=creator, action="code_issued", room_id=room_id, details={}
+        )
+        return format_code(raw)
+
+    async def kode(self, ctx: CommandContext) -> Reply | None:
+        policy = self.d.policies.policy.onboarding
+        now = self.d.clock.now_ms()
+        window_ms = int(policy.attempt_window.total_seconds() * 1000)
+        failures, oldest = await self._codes.failures_since(ctx.sender, now - window_ms)
+        if failures >= policy.max_failed_attempts:
+            wait_ms = (oldest or now) + window_ms - now
+            return texts.code_rate_limited(max(1, math.ceil(wait_ms / 60_000)))
+        code = normalise_code(ctx.match.raw_args)
+        if code is None:
+            raise CommandProblem(texts.CODE_BAD_FORMAT)
+        record = await self._codes.find(self._hash(code))
+        valid = record is not None and record.used_ms is None and now < record.expires_ms
+        if not valid or record is None or not await self._codes.use(record.id, ctx.sender, now):
+            await self._codes.add_failure(ctx.sender, now)
+            await self.d.audit.append(
+                ts_ms=now,
+                actor=ctx.sender,
+                action="code_failed",
+                room_id=record.room_id if record else None,
+                details={},
+            )
+            return texts.code_rejected(max(0, policy.max_failed_attempts - failures - 1))
+        return await self._redeem(record.room_id, ctx.sender)
+
+    async def _redeem(self, room_id: str, user: str) -> Reply:
+        now = self.d.clock.now_ms()
+        if not await self.d.brukerrom.set_bruker(room_id, user, "awaiting_consent"):
+            raise CommandProblem(texts.code_rejected(0))
+        await self.d.participants.approve(room_id, user, "bruker", now)
+        if await self.d.accounts.get(user) is None:
+            await self.d.accounts.upsert(user, "bruker", None, None, now)
+        self.d.access.invalidate(room_id)
+        await self.d.audit.append(
+            ts_ms=now, actor=user, action="code_redeemed", room_id=room_id, details={}
+        )
+        await self.d.actions.invite(room_id, user)
+        await self.d.audit.append(
+            ts_ms=now,
+            actor=self.d.bot_user_id,
+            action="invited",
+            room_id=room_id,
+            subject=user,
+            details={},
+        )
+        room = await self.d.brukerrom.get(room_id)
+        assert room is not None
+        return texts.code_accepted(room_name(self.d.policies.policy.room.name_prefix, room.label))

@@ -1,0 +1,68 @@
+"""Finding people by what staff type, and naming them the way the room should read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import Target, TargetKind
+from samsnakk_bot.services.ports import RoomActions
+from samsnakk_bot.store import AccountRepo
+
+
+@dataclass(frozen=True)
+class Found:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class NotFound:
+    problem: str  # Norwegian, from texts
+
+
+class People:
+    def __init__(self, accounts: AccountRepo, actions: RoomActions) -> None:
+        self._accounts = accounts
+        self._actions = actions
+        self._names: dict[str, str] = {}
+
+    async def resolve(self, target: Target) -> Found | NotFound:
+        if target.kind is TargetKind.MATRIX_ID:
+            return Found(target.value)
+        if target.kind is TargetKind.PHONE:
+            return NotFound(texts.person_not_found(target.value))
+        wanted = target.value.casefold().lstrip("@")
+        accounts = [a for a in await self._accounts.list_all() if a.role != "bruker"]
+        exact = [
+            a
+            for a in accounts
+            if (a.display_name or "").casefold() == wanted
+            or a.user_id.removeprefix("@").split(":")[0] == wanted
+        ]
+        matches = exact or [a for a in accounts if wanted in (a.display_name or "").casefold()]
+        if len(matches) == 1:
+            return Found(matches[0].user_id)
+        if not matches:
+            return NotFound(texts.person_not_found(target.value))
+        names = [f"{a.display_name or a.user_id} ({a.user_id})" for a in matches[:5]]
+        return NotFound(texts.person_ambiguous(target.value, names))
+
+    async def name(self, user_id: str) -> str:
+        if user_id in self._names:
+            return self._names[user_id]
+        account = await self._accounts.get(user_id)
+        name = account.display_name if account and account.display_name else None
+        if name is None:
+            name = await self._actions.display_name(user_id)
+        name = name or user_id.removeprefix("@").split(":")[0]
+        self._names[user_id] = name
+        return name
+
+    async def describe(self, user_id: str) -> str:
+        account = await self._accounts.get(user_id)
+        org = account.org if account else None
+        return texts.describe_person(await self.name(user_id), org, None)
+
+    async def role_of(self, user_id: str) -> str | None:
+        account = await self._accounts.get(user_id)
+        return account.role if account else None

@@ -1,0 +1,55 @@
+"""What the brukerrom use cases need from the outside world, as small protocols.
+
+The nio/HTTP adapter (matrix/room_actions.py) implements ``RoomActions``; tests and the
+domain never see Matrix details beyond user and room IDs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from samsnakk_bot.domain.replies import Reply
+
+
+class RoomActions(Protocol):
+    async def create_room(
+        self,
+        name: str,
+        alias_localpart: str,
+        initial_state: list[dict[str, Any]],
+        power_levels: dict[str, Any],
+        invite: list[str],
+    ) -> str: ...
+
+    async def invite(self, room_id: str, user_id: str) -> None: ...
+
+    async def kick(self, room_id: str, user_id: str, reason: str) -> None: ...
+
+    async def set_name(self, room_id: str, name: str) -> None: ...
+
+    async def say(self, room_id: str, reply: Reply) -> str: ...
+
+    async def joined_members(self, room_id: str) -> set[str]: ...
+
+    async def display_name(self, user_id: str) -> str | None: ...
+
+
+class Audit(Protocol):
+    async def append(
+        self,
+        *,
+        ts_ms: int,
+        actor: str,
+        action: str,
+        room_id: str | None = None,
+        subject: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Any: ...
+
+    async def for_room(self, room_id: str) -> list[Any]: ...
+
+
+class AccessCache(Protocol):
+    def expect_invite(self, invitee: str, ttl_s: float = 30) -> None: ...
+
+    def invalidate(self, room_id: str) -> None: ...

@@ -1,0 +1,57 @@
+"""Steps of the brukerrom story, shared by the flow test, the adversarial tests and the bench."""
+
+from __future__ import annotations
+
+import re
+
+from matrix_harness import MatrixUser
+
+from samsnakk_bot.app import SamsnakkApp
+
+
+async def dm_with_bot(app: SamsnakkApp, user: MatrixUser) -> str:
+    room = await user.create_dm(app.cfg.bot_user_id)
+    await user.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    return room
+
+
+async def command(
+    app: SamsnakkApp,
+    user: MatrixUser,
+    room: str,
+    text: str,
+    expect: str | None = None,
+    timeout: float = 15.0,
+) -> str:
+    """Send a command and return the bot's next message body in that room."""
+    mark = len(user.seen)
+    await user.send(room, text)
+    seen = await user.wait_for_message(
+        room,
+        lambda s: s.sender == app.cfg.bot_user_id and (expect is None or expect in s.body),
+        after=mark,
+        timeout=timeout,
+    )
+    assert seen.decrypted
+    return seen.body
+
+
+async def create_brukerrom(
+    app: SamsnakkApp, ansatt: MatrixUser, bruker: MatrixUser, med: str = ""
+) -> str:
+    """!rom ny, the bruker joins and consents, the ansatt joins. Returns the room ID."""
+    dm = await dm_with_bot(app, ansatt)
+    body = await command(app, ansatt, dm, f"!rom ny {bruker.user_id}{med}", "er opprettet")
+    label = re.search(r"«(Samsnakk · \d+)»", body)
+    assert label, body
+    room = await bruker.accept_invite()
+    await bruker.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id and "!samtykke ja" in s.body
+    )
+    await command(app, bruker, room, "!samtykke ja", "Samtykket er registrert")
+    await ansatt.accept_invite(room)
+    return room
+
+
+async def members(app: SamsnakkApp, room: str) -> set[str]:
+    return await app.actions.joined_members(room)
