@@ -119,6 +119,7 @@ def build_synapse_config(s: SynapseSettings) -> dict[str, Any]:
                         "user_may_invite",
                         "user_may_join_room",
                         "federated_user_may_invite",
+                        "check_event_for_spam",
                     ],
                     "do_ping": True,
                 },

@@ -163,3 +163,28 @@ def unapproved_members(
 ) -> frozenset[str]:
     """Members the guard must remove: everyone joined who is neither the bot nor approved."""
     return frozenset(u for u in joined if u != bot and u not in approved)
+
+
+_GUARDED_EVENTS = (
+    "m.room.power_levels",
+    "m.room.join_rules",
+    "m.room.encryption",
+    "m.room.history_visibility",
+    "m.room.guest_access",
+)
+
+
+def power_levels_safe(content: dict[str, Any]) -> bool:
+    """True if only the bot (the room's creator) can invite, kick, ban or change state."""
+    users = content.get("users") or {}
+    if any(isinstance(v, int) and v > 0 for v in users.values()):
+        return False
+    for key in ("invite", "kick", "ban", "redact", "state_default"):
+        if not isinstance(content.get(key), int) or content[key] < 100:
+            return False
+    events = content.get("events") or {}
+    return all(
+        isinstance(events.get(t, content.get("state_default")), int)
+        and events.get(t, content["state_default"]) >= 100
+        for t in _GUARDED_EVENTS
+    )

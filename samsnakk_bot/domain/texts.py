@@ -581,6 +581,9 @@ ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv i
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
 # other fields come from the entry's details (e.g. ``{version}`` for consent).
 AUDIT_ACTION_LABELS: dict[str, str] = {
+    "settings_restored": "endret innstillingene i rommet; boten satte dem tilbake",
+    "state_change_refused": "prøvde å endre innstillingene i rommet, men fikk ikke lov",
+    "not_bruker_refused": "prøvde å svare på vegne av brukeren, men fikk ikke lov",
     "room_created": "opprettet rommet",
     "consent_given": "ga samtykke (versjon {version})",
     "consent_refused": "takket nei til rommet",
@@ -674,3 +677,9 @@ def innsyn_log(
     )
     html = f"<p><strong>{escape(INNSYN_HEADING)}</strong></p><ul>{items}</ul>"
     return Reply(body, html)
+
+
+ACCESS_STATE_CHANGE_REFUSED = (
+    "Innstillingene i et brukerrom styres av Samsnakk-boten, slik at rommet forblir trygt. "
+    "Skriv «!hjelp» i rommet for å se hva du kan gjøre."
+)

@@ -34,7 +34,8 @@ PING = "ping"
 INVITE = "user_may_invite"
 JOIN = "user_may_join_room"
 FEDERATED_INVITE = "federated_user_may_invite"
-CALLBACKS = frozenset({PING, INVITE, JOIN, FEDERATED_INVITE})
+EVENT = "check_event_for_spam"
+CALLBACKS = frozenset({PING, INVITE, JOIN, FEDERATED_INVITE, EVENT})
 
 # Synapse gives up after 60 s and refuses; we answer long before that, and refuse too.
 DEFAULT_DEADLINE_S = 5.0
@@ -43,6 +44,7 @@ AUDIT_DEADLINE_S = 2.0
 BAD_REQUEST = "bad_request"
 UNKNOWN_CALLBACK = "unknown_callback"
 CHECK_FAILED = "check_failed"
+STATE_CHANGE_REFUSED = "state_change_by_non_bot"
 
 _REFUSAL_TEXTS = {
     reasons.INVITER_NOT_BOT: texts.ACCESS_ONLY_BOT_INVITES,
@@ -67,6 +69,8 @@ class _Question:
 
     @property
     def action(self) -> str:
+        if self.callback == EVENT:
+            return "state_change_refused"
         return "join_refused" if self.callback == JOIN else "invite_refused"
 
 
@@ -96,6 +100,8 @@ class AntispamRoutes:
         except web.HTTPException:
             self._count(label, "unauthorized")
             raise
+        if callback == EVENT:
+            return await self._check_event(request)
         question: _Question | None = None
         try:
             async with asyncio.timeout(self._deadline_s):
@@ -123,6 +129,38 @@ class AntispamRoutes:
             await self._audit_refusal(question, decision.reason)
         return _forbidden(decision.reason)
 
+    async def _check_event(self, request: web.Request) -> web.Response:
+        """State changes in a brukerrom by anyone but the bot are refused and audited.
+
+        Synapse's auth rules already refuse them (everything is at power 100); this callback
+        runs before those rules, so it is where an attempt can still be seen and written down.
+        Messages pass untouched. Unlike the invite and join checks this one fails open: it
+        guards nothing the auth rules don't, and failing closed would stop every message.
+        """
+        try:
+            body = await _json_object(request)
+            event = body.get("event")
+            if not isinstance(event, dict) or not isinstance(event.get("state_key"), str):
+                self._count(EVENT, "allow")
+                return web.json_response({})
+            room_id, sender = _str(event, "room_id"), _str(event, "sender")
+            access = await self._access.snapshot(room_id)
+        except Exception as exc:
+            log.warning("antispam %s could not check an event: %s", EVENT, type(exc).__name__)
+            self._count(EVENT, "allow")
+            return web.json_response({})
+        if access is None or not access.is_brukerrom or sender == access.bot:
+            self._count(EVENT, "allow")
+            return web.json_response({})
+        self._count(EVENT, "refuse")
+        etype = str(event.get("type", ""))[:100]
+        await self._audit_refusal(
+            _Question(EVENT, room_id, sender, sender), STATE_CHANGE_REFUSED, {"type": etype}
+        )
+        return web.json_response(
+            {"errcode": "M_FORBIDDEN", "error": texts.ACCESS_STATE_CHANGE_REFUSED}, status=403
+        )
+
     async def _decide(self, q: _Question) -> AccessDecision:
         if q.callback == INVITE:
             return await self._access.may_invite(q.room_id, q.actor, q.subject)
@@ -130,10 +168,12 @@ class AntispamRoutes:
             return await self._access.may_join(q.room_id, q.actor)
         return await self._access.may_federated_invite(q.room_id, q.actor, q.subject)
 
-    async def _audit_refusal(self, q: _Question, reason: str) -> None:
+    async def _audit_refusal(
+        self, q: _Question, reason: str, extra: dict[str, Any] | None = None
+    ) -> None:
         if self._audit is None:
             return
-        details: dict[str, Any] = {"reason": reason}
+        details: dict[str, Any] = {"reason": reason, **(extra or {})}
         if q.callback == FEDERATED_INVITE:
             details["federated"] = True
         try:

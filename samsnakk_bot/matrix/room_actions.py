@@ -60,9 +60,11 @@ class MatrixRoomActions:
                 raise
 
     async def set_name(self, room_id: str, name: str) -> None:
-        await self._bot.http.request(
-            "PUT", self._room_path(room_id, "state/m.room.name/"), {"name": name}
-        )
+        await self.set_state(room_id, "m.room.name", {"name": name})
+
+    async def set_state(self, room_id: str, event_type: str, content: dict[str, Any]) -> None:
+        path = self._room_path(room_id, f"state/{self._bot.http.q(event_type)}/")
+        await self._bot.http.request("PUT", path, content)
 
     async def say(self, room_id: str, reply: Reply) -> str:
         if not await self._bot.wait_until_encrypted(room_id, timeout=10):

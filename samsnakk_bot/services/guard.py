@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import power_levels, power_levels_safe
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.tasks import TaskGroup
@@ -24,7 +25,12 @@ class Guard:
         self._tasks = tasks
 
     async def __call__(self, event: dict[str, Any]) -> None:
-        if event.get("type") != "m.room.member" or not isinstance(event.get("state_key"), str):
+        if not isinstance(event.get("state_key"), str):
+            return
+        if event.get("type") in ("m.room.power_levels", "m.room.join_rules"):
+            await self._on_settings(event)
+            return
+        if event.get("type") != "m.room.member":
             return
         room = await self.d.brukerrom.get(str(event.get("room_id")))
         target = event["state_key"]
@@ -45,6 +51,31 @@ class Guard:
             await self._audit(room.room_id, sender, "invite_refused", target, {"by": "guard"})
         elif membership == "leave" and sender == target:
             await self._on_self_leave(room.room_id, target, room.bruker_user_id)
+
+    async def _on_settings(self, event: dict[str, Any]) -> None:
+        """Settings nobody but the bot may change; a server admin's tools can still try."""
+        room = await self.d.brukerrom.get(str(event.get("room_id")))
+        if room is None or room.state == "closed":
+            return
+        content = event.get("content") or {}
+        if event["type"] == "m.room.power_levels" and not power_levels_safe(content):
+            await self.d.actions.set_state(room.room_id, "m.room.power_levels", power_levels())
+            await self._audit(
+                room.room_id,
+                str(event.get("sender")),
+                "settings_restored",
+                details={"type": "m.room.power_levels"},
+            )
+        elif event["type"] == "m.room.join_rules" and content.get("join_rule") != "invite":
+            await self.d.actions.set_state(
+                room.room_id, "m.room.join_rules", {"join_rule": "invite"}
+            )
+            await self._audit(
+                room.room_id,
+                str(event.get("sender")),
+                "settings_restored",
+                details={"type": "m.room.join_rules"},
+            )
 
     async def _on_join(self, room_id: str, user: str, approved: bool) -> None:
         if approved:
