@@ -19,7 +19,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.health import register_health
-from samsnakk_bot.matrix.bot import BotRuntime, IncomingText
+from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
@@ -32,12 +32,14 @@ from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
+from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class SamsnakkApp:
         self.access = AccessService(self.brukerrom, self.participants, bot)
         self.actions = MatrixRoomActions(self.bot)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.polls = PollRepo(self.db)
         self.deps = RoomDeps(
             bot_user_id=bot,
             rooms=self.rooms,
@@ -95,12 +98,15 @@ class SamsnakkApp:
             clock=self.clock,
             policies=self.policies,
             cipher=self.cipher,
+            polls=self.polls,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
         self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding)
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
+        self.commands.on_refused(self._audit_command_refusal)
+        self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
         )
@@ -117,6 +123,16 @@ class SamsnakkApp:
             details=details,
         )
 
+    async def _audit_command_refusal(self, sender: str, room_id: str, command: str) -> None:
+        if await self.brukerrom.get(room_id) is not None:
+            await self.audit.append(
+                ts_ms=self.clock.now_ms(),
+                actor=sender,
+                action="command_refused",
+                room_id=room_id,
+                details={"command": command},
+            )
+
     async def start(self) -> None:
         if self._started:
             raise RuntimeError("already started")
@@ -129,6 +145,7 @@ class SamsnakkApp:
         await self.bot.start()
         self.bot.set_message_handler(self._on_message)
         self.bot.set_greeting(self._greeting)
+        self.bot.set_poll_handler(self._on_poll)
         self.inbox.add_handler(
             MembershipHandler(
                 self.cfg.bot_user_id,
@@ -169,6 +186,11 @@ class SamsnakkApp:
 
     async def _on_message(self, msg: IncomingText) -> Reply | None:
         return await self.commands.handle(msg.sender, msg.room_id, msg.body)
+
+    async def _on_poll(self, answer: IncomingPollAnswer) -> Reply | None:
+        return await self.poll_answers.answer(
+            answer.sender, answer.room_id, answer.poll_event_id, answer.answer
+        )
 
     async def _greeting(self, room_id: str) -> Reply | None:
         return texts.dm_greeting()

@@ -28,7 +28,11 @@ async def command(
     await user.send(room, text)
     seen = await user.wait_for_message(
         room,
-        lambda s: s.sender == app.cfg.bot_user_id and (expect is None or expect in s.body),
+        lambda s: (
+            s.sender == app.cfg.bot_user_id
+            and s.msgtype in ("m.text", "m.notice")
+            and (expect is None or expect in s.body)
+        ),
         after=mark,
         timeout=timeout,
     )

@@ -20,6 +20,7 @@ from nio import (
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
+    UnknownEvent,
 )
 
 from samsnakk_bot.devstack.admin_register import register_user
@@ -79,6 +80,7 @@ class MatrixUser:
 
     async def start(self) -> None:
         self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(self._record_other, UnknownEvent)
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -96,6 +98,34 @@ class MatrixUser:
             )
         )
         self._arrived.set()
+
+    async def _record_other(self, room: MatrixRoom, event: UnknownEvent) -> None:
+        """Polls: msgtype holds the event type, body the fallback text, event_id in content."""
+        content = dict(event.source.get("content", {}))
+        content["event_id"] = event.event_id
+        self.seen.append(
+            Seen(
+                room.room_id,
+                event.sender,
+                str(content.get("body", "")),
+                event.type,
+                bool(getattr(event, "decrypted", False)),
+                content,
+            )
+        )
+        self._arrived.set()
+
+    async def answer_poll(self, room_id: str, poll_event_id: str, answer: str) -> None:
+        resp = await self.client.room_send(
+            room_id,
+            "org.matrix.msc3381.poll.response",
+            {
+                "m.relates_to": {"rel_type": "m.reference", "event_id": poll_event_id},
+                "org.matrix.msc3381.poll.response": {"answers": [answer]},
+            },
+            ignore_unverified_devices=True,
+        )
+        assert isinstance(resp, RoomSendResponse), resp
 
     async def stop(self) -> None:
         if self._sync_task is not None:

@@ -339,6 +339,22 @@ def consent_prompt(bruker: str, text: str) -> Reply:
     return Reply(body, _html_paragraph(body), (bruker,))
 
 
+CONSENT_POLL_QUESTION = "Samtykker du til dette rommet?"
+CONSENT_POLL_YES = "Ja, jeg samtykker"
+CONSENT_POLL_NO = "Nei takk"
+CONSENT_POLL_FALLBACK = "Svar «!samtykke ja» eller «!samtykke nei»."
+REQUEST_POLL_YES = "Godkjenn"
+REQUEST_POLL_NO = "Avslå"
+
+
+def request_poll_question(number: int, candidate: str) -> str:
+    return f"Forespørsel {number}: Skal {candidate} bli med i rommet?"
+
+
+def request_poll_fallback(number: int) -> str:
+    return f"Svar «!godkjenn {number}» eller «!avslå {number}»."
+
+
 def consent_text(text: str, version: str) -> Reply:
     body = f"{text.strip()}\n\n(Samtykketekst versjon {version})"
     return Reply(body, _html_paragraph(body))
@@ -581,6 +597,7 @@ ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv i
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
 # other fields come from the entry's details (e.g. ``{version}`` for consent).
 AUDIT_ACTION_LABELS: dict[str, str] = {
+    "command_refused": "prøvde en kommando bare brukeren kan bruke, men fikk ikke lov",
     "settings_restored": "endret innstillingene i rommet; boten satte dem tilbake",
     "state_change_refused": "prøvde å endre innstillingene i rommet, men fikk ikke lov",
     "not_bruker_refused": "prøvde å svare på vegne av brukeren, men fikk ikke lov",

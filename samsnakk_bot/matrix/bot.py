@@ -21,9 +21,11 @@ from nio import (
     MegolmEvent,
     RoomMessageText,
     SyncError,
+    UnknownEvent,
 )
 
 from samsnakk_bot.config import Config
+from samsnakk_bot.domain.polls import POLL_RESPONSE, read_response
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.matrix.as_http import AppserviceHttp, MatrixHttpError
 from samsnakk_bot.matrix.client import AppserviceClient
@@ -48,7 +50,17 @@ class IncomingText:
     body: str
 
 
+@dataclass(frozen=True)
+class IncomingPollAnswer:
+    room_id: str
+    event_id: str
+    sender: str
+    poll_event_id: str
+    answer: str
+
+
 MessageHandler = Callable[[IncomingText], Awaitable[Reply | None]]
+PollHandler = Callable[[IncomingPollAnswer], Awaitable[Reply | None]]
 GreetingFactory = Callable[[str], Awaitable[Reply | None]]
 
 
@@ -103,6 +115,7 @@ class BotRuntime:
         self._tasks = TaskGroup()
         self._on_message: MessageHandler | None = None
         self._greeting: GreetingFactory | None = None
+        self._on_poll: PollHandler | None = None
         self._answered = _RecentIds()
         self._synced = asyncio.Event()
 
@@ -113,6 +126,9 @@ class BotRuntime:
 
     def set_message_handler(self, handler: MessageHandler) -> None:
         self._on_message = handler
+
+    def set_poll_handler(self, handler: PollHandler) -> None:
+        self._on_poll = handler
 
     def set_greeting(self, factory: GreetingFactory) -> None:
         self._greeting = factory
@@ -152,6 +168,7 @@ class BotRuntime:
             await self._handle_backlog(first)
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        client.add_event_callback(self._on_unknown, UnknownEvent)
         self._synced.set()
         self._tasks.spawn(self._sync_loop(), "nio-sync")
         log.info("bot %s ready on device %s", self.user_id, device.device_id)
@@ -262,6 +279,20 @@ class BotRuntime:
             return
         incoming = IncomingText(room.room_id, event.event_id, event.sender, event.body)
         reply = await self._on_message(incoming)
+        if reply is not None:
+            await self.send_reply(room.room_id, reply)
+
+    async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
+        """Poll answers arrive as a type nio does not model; only encrypted ones count."""
+        if event.type != POLL_RESPONSE or self._on_poll is None or event.sender == self.user_id:
+            return
+        if not getattr(event, "decrypted", False) or self._answered.seen(event.event_id):
+            return
+        parsed = read_response(event.source.get("content", {}))
+        if parsed is None:
+            return
+        answer = IncomingPollAnswer(room.room_id, event.event_id, event.sender, *parsed)
+        reply = await self._on_poll(answer)
         if reply is not None:
             await self.send_reply(room.room_id, reply)
 

@@ -71,6 +71,12 @@ class MatrixRoomActions:
             raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
         return await self._bot.send_reply(room_id, reply)
 
+    async def say_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        if not await self._bot.wait_until_encrypted(room_id, timeout=10):
+            raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
+        assert self._bot.sender is not None
+        return await self._bot.sender.send(room_id, content, event_type)
+
     async def joined_members(self, room_id: str) -> set[str]:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
         return set(result.get("joined", {}))

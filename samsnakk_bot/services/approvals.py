@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
+from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
@@ -143,6 +144,15 @@ class ApprovalService:
         )
         event_id = await self.d.actions.say(room.room_id, reply)
         await self.d.requests.set_prompt_event(request.id, event_id)
+        poll = poll_start(
+            texts.request_poll_question(
+                request.number, await self.d.people.name(request.candidate_user_id)
+            ),
+            [("godkjenn", texts.REQUEST_POLL_YES), ("avsla", texts.REQUEST_POLL_NO)],
+            texts.request_poll_fallback(request.number),
+        )
+        poll_id = await self.d.actions.say_event(room.room_id, POLL_START, poll)
+        await self.d.polls.add(poll_id, room.room_id, "request", request.id, self.d.clock.now_ms())
 
     async def prompt_queued(self, room_id: str) -> None:
         room = await self.d.brukerrom.get(room_id)

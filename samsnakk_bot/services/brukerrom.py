@@ -20,6 +20,7 @@ from samsnakk_bot.domain.brukerrom import (
     power_levels,
     room_name,
 )
+from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -180,6 +181,13 @@ class BrukerromService:
         await self.d.actions.say(
             room.room_id, texts.consent_prompt(room.bruker_user_id, consent.text)
         )
+        poll = poll_start(
+            texts.CONSENT_POLL_QUESTION,
+            [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
+            texts.CONSENT_POLL_FALLBACK,
+        )
+        event_id = await self.d.actions.say_event(room.room_id, POLL_START, poll)
+        await self.d.polls.add(event_id, room.room_id, "consent", None, self.now())
 
     async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
         room = await self.require_bruker(ctx)

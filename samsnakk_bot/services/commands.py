@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import (
+    IN_BRUKERROM,
     PLACES,
+    ROLE_BRUKER,
     CommandMatch,
     CommandRegistry,
     default_registry,
@@ -38,6 +40,8 @@ class CommandContext:
 
 
 CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
+# (sender, room_id, command name): told of every refused command, for the audit log.
+RefusalHook = Callable[[str, str, str], Awaitable[None]]
 
 
 class CommandService:
@@ -53,6 +57,10 @@ class CommandService:
         self._metrics = metrics
         self.registry = registry or default_registry()
         self._handlers: dict[str, CommandHandler] = {"hjelp": self._hjelp}
+        self._on_refused: RefusalHook | None = None
+
+    def on_refused(self, hook: RefusalHook) -> None:
+        self._on_refused = hook
 
     def add_handler(self, name: str, handler: CommandHandler) -> None:
         if self.registry.resolve(name) is None:
@@ -77,6 +85,10 @@ class CommandService:
         name = match.spec.name
         if not match.spec.available_to(role, where) or name not in self._handlers:
             self._metrics.commands.labels(name, "refused").inc()
+            if self._on_refused is not None:
+                await self._on_refused(sender, room_id, name)
+            if where == IN_BRUKERROM and match.spec.audience == {ROLE_BRUKER}:
+                return Reply(texts.ONLY_BRUKER, None)
             return texts.command_not_available(name)
         ctx = CommandContext(sender, room_id, where, role, match)
         try:

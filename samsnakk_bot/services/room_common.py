@@ -17,6 +17,7 @@ from samsnakk_bot.services.ports import AccessCache, Audit, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.polls import PollRepo
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -44,6 +45,7 @@ class RoomDeps:
     clock: Clock
     policies: Policies
     cipher: FieldCipher
+    polls: PollRepo
 
 
 def oslo_when(ms: int) -> str:

@@ -225,3 +225,20 @@ class AuditRow(Base):
     details: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+POLL_PURPOSES = ("consent", "request")
+
+
+class PollRow(Base):
+    """A poll the bot posted, so that an encrypted poll answer finds its question."""
+
+    __tablename__ = "polls"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    purpose: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (CheckConstraint(_one_of("purpose", POLL_PURPOSES), name="purpose"),)

@@ -146,7 +146,8 @@ async def test_someone_else_answering_for_the_bruker_is_refused(
     await command(app, trond, room, f"!legg-til {vera.user_id}")
     await per.wait_for_message(room, lambda s: "Forespørsel 1" in s.body)
     answer = await command(app, trond, room, "!godkjenn 1")
-    assert "kan ikke brukes her" in answer or "Bare brukeren" in answer
+    assert "Bare brukeren selv kan svare" in answer
+    assert "command_refused" in await _audit_actions(app, room)
     await asyncio.sleep(0.3)
     assert vera.user_id not in await members(app, room)
     assert not await app.participants.is_approved(room, vera.user_id)
