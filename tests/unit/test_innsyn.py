@@ -142,6 +142,10 @@ def test_every_audit_action_has_a_label() -> None:
         "code_failed",
         "room_closed",
         "admin_action",
+        "command_refused",
+        "not_bruker_refused",
+        "state_change_refused",
+        "settings_restored",
     }
     assert texts.AUDIT_ACTIONS_WITHOUT_ACTOR <= set(AUDIT_ACTION_LABELS)
 
