@@ -18,7 +18,7 @@ from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
-from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store.brukerrom import Brukerrom, ParticipantRequest
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ def _aad(room_id: str) -> bytes:
     return f"request_note:{room_id}".encode()
 
 
-class ApprovalService:
+class ApprovalService(RoomUseCase):
     def __init__(self, deps: RoomDeps, scheduler: AsyncIOScheduler) -> None:
-        self.d = deps
+        super().__init__(deps)
         self._scheduler = scheduler
 
     def register(self, commands: CommandService) -> None:
@@ -39,47 +39,8 @@ class ApprovalService:
         commands.add_handler("avslå", guarded(self.avsla))
         commands.add_handler("fjern", guarded(self.fjern))
 
-    async def _audit(
-        self,
-        room_id: str,
-        actor: str,
-        action: str,
-        subject: str | None = None,
-        details: dict[str, object] | None = None,
-    ) -> None:
-        await self.d.audit.append(
-            ts_ms=self.d.clock.now_ms(),
-            actor=actor,
-            action=action,
-            room_id=room_id,
-            subject=subject,
-            details=details or {},
-        )
-
-    async def _room(self, ctx: CommandContext) -> Brukerrom:
-        room = await self.d.brukerrom.get(ctx.room_id)
-        if room is None:
-            raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
-        if room.state == "closed":
-            raise CommandProblem(texts.ROOM_CLOSED)
-        return room
-
-    async def _bruker_room(self, ctx: CommandContext) -> Brukerrom:
-        room = await self._room(ctx)
-        if room.bruker_user_id != ctx.sender:
-            await self._audit(
-                room.room_id,
-                ctx.sender,
-                "not_bruker_refused",
-                details={"command": ctx.match.spec.name},
-            )
-            raise CommandProblem(texts.ONLY_BRUKER)
-        return room
-
-    # -- proposing -----------------------------------------------------------------------
-
     async def legg_til(self, ctx: CommandContext) -> Reply | None:
-        room = await self._room(ctx)
+        room = await self.room_of(ctx, open_only=True)
         if not await self.d.participants.is_approved(room.room_id, ctx.sender):
             raise CommandProblem(texts.ONLY_BRUKER)
         args = ctx.match.raw_args.split(maxsplit=1)
@@ -115,7 +76,7 @@ class ApprovalService:
         request = await self.d.requests.create(
             room_id, candidate, requester, note_enc, now, expires
         )
-        await self._audit(
+        await self.audit(
             room_id,
             requester,
             "participant_requested",
@@ -179,7 +140,7 @@ class ApprovalService:
         return request
 
     async def godkjenn(self, ctx: CommandContext) -> Reply | None:
-        room = await self._bruker_room(ctx)
+        room = await self.bruker_room(ctx, open_only=True)
         if room.state != "active":
             raise CommandProblem(texts.CONSENT_NEEDED_FIRST)
         request = await self._pending_request(ctx, room)
@@ -202,7 +163,7 @@ class ApprovalService:
             request_number=request.number,
         )
         self.d.access.invalidate(room.room_id)
-        await self._audit(
+        await self.audit(
             room.room_id,
             by,
             "participant_approved",
@@ -210,7 +171,7 @@ class ApprovalService:
             details={"number": request.number},
         )
         await self.d.actions.invite(room.room_id, candidate)
-        await self._audit(room.room_id, self.d.bot_user_id, "invited", subject=candidate)
+        await self.audit(room.room_id, self.d.bot_user_id, "invited", subject=candidate)
         if request.requested_by != by:
             name = await self.d.people.name(candidate)
             await self.d.actions.say(
@@ -218,7 +179,7 @@ class ApprovalService:
             )
 
     async def avsla(self, ctx: CommandContext) -> Reply | None:
-        room = await self._bruker_room(ctx)
+        room = await self.bruker_room(ctx, open_only=True)
         request = await self._pending_request(ctx, room)
         if not await self.d.requests.decide(
             request.id, "rejected", ctx.sender, self.d.clock.now_ms()
@@ -226,7 +187,7 @@ class ApprovalService:
             raise CommandProblem(texts.request_not_pending(request.number))
         self._unschedule(request.id)
         candidate = request.candidate_user_id
-        await self._audit(
+        await self.audit(
             room.room_id,
             ctx.sender,
             "participant_rejected",
@@ -239,7 +200,7 @@ class ApprovalService:
     # -- removing ------------------------------------------------------------------------
 
     async def fjern(self, ctx: CommandContext) -> Reply | None:
-        room = await self._bruker_room(ctx)
+        room = await self.bruker_room(ctx, open_only=True)
         if not ctx.match.raw_args.strip():
             raise CommandProblem(texts.WHO_TO_REMOVE)
         found = await self.d.people.resolve(classify_target(ctx.match.raw_args.strip()))
@@ -255,7 +216,7 @@ class ApprovalService:
             raise CommandProblem(texts.not_in_room(name))
         self.d.access.invalidate(room.room_id)
         await self.d.actions.kick(room.room_id, user, texts.removed(name).body)
-        await self._audit(room.room_id, ctx.sender, "removed", subject=user)
+        await self.audit(room.room_id, ctx.sender, "removed", subject=user)
         return texts.removed(name)
 
     # -- reminders and expiry ------------------------------------------------------------
@@ -329,7 +290,7 @@ class ApprovalService:
         if not await self.d.requests.decide(request_id, "expired", None, self.d.clock.now_ms()):
             return
         self._unschedule(request_id)
-        await self._audit(
+        await self.audit(
             request.room_id,
             self.d.bot_user_id,
             "request_expired",
@@ -345,7 +306,7 @@ class ApprovalService:
         for request in await self.d.requests.pending(room_id):
             if await self.d.requests.decide(request.id, "cancelled", actor, self.d.clock.now_ms()):
                 self._unschedule(request.id)
-                await self._audit(
+                await self.audit(
                     room_id,
                     actor,
                     "request_cancelled",

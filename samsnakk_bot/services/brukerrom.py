@@ -26,18 +26,24 @@ from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import Found
-from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded, oslo_when
+from samsnakk_bot.services.room_common import (
+    CommandProblem,
+    RoomDeps,
+    RoomUseCase,
+    guarded,
+    oslo_when,
+)
 from samsnakk_bot.store.brukerrom import Brukerrom
 
 log = logging.getLogger(__name__)
 LOG_LIMIT = 200
 
 
-class BrukerromService:
+class BrukerromService(RoomUseCase):
     def __init__(
         self, deps: RoomDeps, approvals: ApprovalService, onboarding: OnboardingService
     ) -> None:
-        self.d = deps
+        super().__init__(deps)
         self.approvals = approvals
         self.onboarding = onboarding
 
@@ -52,44 +58,6 @@ class BrukerromService:
         commands.add_handler("logg", guarded(self.logg))
 
     # -- shared lookups ------------------------------------------------------------------
-
-    async def room_of(self, ctx: CommandContext) -> Brukerrom:
-        room = await self.d.brukerrom.get(ctx.room_id)
-        if room is None:
-            raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
-        return room
-
-    async def require_bruker(self, ctx: CommandContext) -> Brukerrom:
-        room = await self.room_of(ctx)
-        if room.bruker_user_id != ctx.sender:
-            await self.audit(
-                room.room_id,
-                ctx.sender,
-                "not_bruker_refused",
-                details={"command": ctx.match.spec.name},
-            )
-            raise CommandProblem(texts.ONLY_BRUKER)
-        return room
-
-    async def audit(
-        self,
-        room_id: str | None,
-        actor: str,
-        action: str,
-        subject: str | None = None,
-        details: dict[str, object] | None = None,
-    ) -> None:
-        await self.d.audit.append(
-            ts_ms=self.d.clock.now_ms(),
-            actor=actor,
-            action=action,
-            room_id=room_id,
-            subject=subject,
-            details=details or {},
-        )
-
-    def now(self) -> int:
-        return self.d.clock.now_ms()
 
     def name_of(self, room: Brukerrom) -> str:
         return room_name(self.d.policies.policy.room.name_prefix, room.label)
@@ -190,7 +158,7 @@ class BrukerromService:
         await self.d.polls.add(event_id, room.room_id, "consent", None, self.now())
 
     async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
-        room = await self.require_bruker(ctx)
+        room = await self.bruker_room(ctx)
         version = self.d.policies.policy.consent.version
         if not await self.d.brukerrom.record_consent(room.room_id, version, self.now()):
             raise CommandProblem(
@@ -217,7 +185,7 @@ class BrukerromService:
         return None
 
     async def samtykke_nei(self, ctx: CommandContext) -> Reply | None:
-        room = await self.require_bruker(ctx)
+        room = await self.bruker_room(ctx)
         if room.state != "awaiting_consent":
             raise CommandProblem(
                 texts.CONSENT_NOT_PENDING if room.state == "active" else texts.ROOM_CLOSED
@@ -235,7 +203,7 @@ class BrukerromService:
         return texts.consent_text(consent.text, consent.version)
 
     async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
-        room = await self.require_bruker(ctx)
+        room = await self.bruker_room(ctx)
         if room.state == "closed":
             raise CommandProblem(texts.ROOM_CLOSED)
         await self.audit(room.room_id, ctx.sender, "consent_withdrawn")
@@ -310,7 +278,7 @@ class BrukerromService:
 
     async def logg(self, ctx: CommandContext) -> Reply | None:
         """The innsynslogg: the bruker's own view of every access change in their room."""
-        room = await self.require_bruker(ctx)
+        room = await self.bruker_room(ctx)
         # Newest entries only: one Matrix event holds at most 64 KiB.
         entries = (await self.d.audit.for_room(room.room_id))[-LOG_LIMIT:]
         people = {e.actor for e in entries} | {e.subject for e in entries if e.subject}

@@ -12,15 +12,15 @@ from typing import Any
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import power_levels, power_levels_safe
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
 
 
-class Guard:
+class Guard(RoomUseCase):
     def __init__(self, deps: RoomDeps, rooms: BrukerromService, tasks: TaskGroup) -> None:
-        self.d = deps
+        super().__init__(deps)
         self._rooms = rooms
         self._tasks = tasks
 
@@ -48,7 +48,7 @@ class Guard:
         elif membership == "invite" and sender != self.d.bot_user_id and not approved:
             # An invite we did not make (e.g. a server admin's): revoke it.
             await self.d.actions.kick(room.room_id, target, texts.ROOM_CLOSED)
-            await self._audit(room.room_id, sender, "invite_refused", target, {"by": "guard"})
+            await self.audit(room.room_id, sender, "invite_refused", target, {"by": "guard"})
         elif membership == "leave" and sender == target:
             await self._on_self_leave(room.room_id, target, room.bruker_user_id)
 
@@ -60,7 +60,7 @@ class Guard:
         content = event.get("content") or {}
         if event["type"] == "m.room.power_levels" and not power_levels_safe(content):
             await self.d.actions.set_state(room.room_id, "m.room.power_levels", power_levels())
-            await self._audit(
+            await self.audit(
                 room.room_id,
                 str(event.get("sender")),
                 "settings_restored",
@@ -70,7 +70,7 @@ class Guard:
             await self.d.actions.set_state(
                 room.room_id, "m.room.join_rules", {"join_rule": "invite"}
             )
-            await self._audit(
+            await self.audit(
                 room.room_id,
                 str(event.get("sender")),
                 "settings_restored",
@@ -79,11 +79,11 @@ class Guard:
 
     async def _on_join(self, room_id: str, user: str, approved: bool) -> None:
         if approved:
-            await self._audit(room_id, user, "joined")
+            await self.audit(room_id, user, "joined")
             return
         log.warning("unapproved member in brukerrom %s; removing", room_id)
         await self.d.actions.kick(room_id, user, texts.guard_removed().body)
-        await self._audit(room_id, self.d.bot_user_id, "kicked_unapproved", user)
+        await self.audit(room_id, self.d.bot_user_id, "kicked_unapproved", user)
         self._tasks.spawn(self.d.actions.say(room_id, texts.guard_removed()), "guard notice")
 
     async def _on_self_leave(self, room_id: str, user: str, bruker: str | None) -> None:
@@ -91,21 +91,4 @@ class Guard:
             room_id, user, "left", self.d.clock.now_ms()
         ):
             self.d.access.invalidate(room_id)
-        await self._audit(room_id, user, "left")
-
-    async def _audit(
-        self,
-        room_id: str,
-        actor: str,
-        action: str,
-        subject: str | None = None,
-        details: dict[str, object] | None = None,
-    ) -> None:
-        await self.d.audit.append(
-            ts_ms=self.d.clock.now_ms(),
-            actor=actor,
-            action=action,
-            room_id=room_id,
-            subject=subject,
-            details=details or {},
-        )
+        await self.audit(room_id, user, "left")

@@ -18,7 +18,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import room_name
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, guarded
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store.codes import CodeRepo
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
@@ -34,9 +34,9 @@ def normalise_code(text: str) -> str | None:
     return cleaned if _CODE_RE.match(cleaned) else None
 
 
-class OnboardingService:
+class OnboardingService(RoomUseCase):
     def __init__(self, deps: RoomDeps, codes: CodeRepo, hash_key: bytes) -> None:
-        self.d = deps
+        super().__init__(deps)
         self._codes = codes
         self._key = hash_key
 
@@ -72,9 +72,7 @@ class OnboardingService:
         await self._codes.create(
             room_id, self._hash(raw), phone_enc, creator, now, now + int(ttl.total_seconds() * 1000)
         )
-        await self.d.audit.append(
-            ts_ms=now, actor=creator, action="code_issued", room_id=room_id, details={}
-        )
+        await self.audit(room_id, creator, "code_issued")
         return format_code(raw)
 
     async def kode(self, ctx: CommandContext) -> Reply | None:
@@ -92,13 +90,7 @@ class OnboardingService:
         valid = record is not None and record.used_ms is None and now < record.expires_ms
         if not valid or record is None or not await self._codes.use(record.id, ctx.sender, now):
             await self._codes.add_failure(ctx.sender, now)
-            await self.d.audit.append(
-                ts_ms=now,
-                actor=ctx.sender,
-                action="code_failed",
-                room_id=record.room_id if record else None,
-                details={},
-            )
+            await self.audit(record.room_id if record else None, ctx.sender, "code_failed")
             return texts.code_rejected(max(0, policy.max_failed_attempts - failures - 1))
         return await self._redeem(record.room_id, ctx.sender)
 
@@ -110,18 +102,9 @@ class OnboardingService:
         if await self.d.accounts.get(user) is None:
             await self.d.accounts.upsert(user, "bruker", None, None, now)
         self.d.access.invalidate(room_id)
-        await self.d.audit.append(
-            ts_ms=now, actor=user, action="code_redeemed", room_id=room_id, details={}
-        )
+        await self.audit(room_id, user, "code_redeemed")
         await self.d.actions.invite(room_id, user)
-        await self.d.audit.append(
-            ts_ms=now,
-            actor=self.d.bot_user_id,
-            action="invited",
-            room_id=room_id,
-            subject=user,
-            details={},
-        )
+        await self.audit(room_id, self.d.bot_user_id, "invited", subject=user)
         room = await self.d.brukerrom.get(room_id)
         assert room is not None
         return texts.code_accepted(room_name(self.d.policies.policy.room.name_prefix, room.label))

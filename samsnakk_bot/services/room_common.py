@@ -15,7 +15,7 @@ from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
+from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.polls import PollRepo
 
@@ -66,3 +66,51 @@ def guarded(fn: Handler) -> Handler:
             return problem.reply
 
     return run
+
+
+class RoomUseCase:
+    """What every brukerrom use case shares: its dependencies, the audit log, room lookups."""
+
+    def __init__(self, deps: RoomDeps) -> None:
+        self.d = deps
+
+    def now(self) -> int:
+        return self.d.clock.now_ms()
+
+    async def audit(
+        self,
+        room_id: str | None,
+        actor: str,
+        action: str,
+        subject: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        await self.d.audit.append(
+            ts_ms=self.now(),
+            actor=actor,
+            action=action,
+            room_id=room_id,
+            subject=subject,
+            details=details or {},
+        )
+
+    async def room_of(self, ctx: CommandContext, open_only: bool = False) -> Brukerrom:
+        room = await self.d.brukerrom.get(ctx.room_id)
+        if room is None:
+            raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
+        if open_only and room.state == "closed":
+            raise CommandProblem(texts.ROOM_CLOSED)
+        return room
+
+    async def bruker_room(self, ctx: CommandContext, open_only: bool = False) -> Brukerrom:
+        """The room, if the sender is its bruker; anyone else is refused and audited."""
+        room = await self.room_of(ctx, open_only)
+        if room.bruker_user_id != ctx.sender:
+            await self.audit(
+                room.room_id,
+                ctx.sender,
+                "not_bruker_refused",
+                details={"command": ctx.match.spec.name},
+            )
+            raise CommandProblem(texts.ONLY_BRUKER)
+        return room
