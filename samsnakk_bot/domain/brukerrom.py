@@ -44,7 +44,12 @@ def classify_target(token: str) -> Target:
 @dataclass(frozen=True)
 class RomNy:
     bruker: Target
-    participants: tuple[Target, ...]
+    # Ways to read the people after "med", most likely first (see people_readings).
+    readings: tuple[tuple[Target, ...], ...]
+
+    @property
+    def participants(self) -> tuple[Target, ...]:
+        return self.readings[0] if self.readings else ()
 
 
 class RomNyProblem(Enum):
@@ -67,7 +72,7 @@ def parse_rom_ny(raw_args: str) -> RomNy | RomNyProblem:
         return RomNyProblem.BRUKER_IS_NAME
     if has_med and not rest.strip():
         return RomNyProblem.EMPTY_MED
-    return RomNy(bruker, split_people(rest))
+    return RomNy(bruker, people_readings(rest))
 
 
 def split_people(text: str) -> tuple[Target, ...]:
@@ -77,6 +82,20 @@ def split_people(text: str) -> tuple[Target, ...]:
         return ()
     pieces = text.split(",") if "," in text else text.split()
     return tuple(classify_target(p) for p in pieces if p.strip())
+
+
+def people_readings(text: str) -> tuple[tuple[Target, ...], ...]:
+    """``Vera Veileder`` is one person or two handles: offer both readings, whole name first.
+
+    With commas, or with any Matrix ID or number among the words, there is only one reading.
+    """
+    words = text.split()
+    if not words:
+        return ()
+    split = split_people(text)
+    if "," in text or len(words) == 1 or any(t.kind is not TargetKind.NAME for t in split):
+        return (split,)
+    return ((Target(TargetKind.NAME, " ".join(words)),), split)
 
 
 def parse_number(args: tuple[str, ...]) -> int | None:

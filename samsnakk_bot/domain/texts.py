@@ -312,6 +312,10 @@ def person_not_found(text: str) -> str:
     return f"Jeg fant ingen «{text}» i katalogen. Sjekk stavemåten, eller bruk Matrix-ID."
 
 
+def no_such_user(user_id: str) -> str:
+    return f"Jeg finner ingen konto med ID «{user_id}». Sjekk at den er skrevet riktig."
+
+
 def person_ambiguous(text: str, candidates: Sequence[str]) -> str:
     return f"«{text}» passer på flere: {_names(list(candidates))}. Bruk Matrix-ID."
 

@@ -81,6 +81,16 @@ class MatrixRoomActions:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
         return set(result.get("joined", {}))
 
+    async def user_exists(self, user_id: str) -> bool:
+        path = f"/_matrix/client/v3/profile/{self._bot.http.q(user_id)}"
+        try:
+            await self._bot.http.request("GET", path)
+        except MatrixHttpError as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
     async def display_name(self, user_id: str) -> str | None:
         path = f"/_matrix/client/v3/profile/{self._bot.http.q(user_id)}/displayname"
         try:

@@ -14,6 +14,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import (
     MEGOLM,
     RomNyProblem,
+    Target,
     TargetKind,
     initial_state,
     parse_rom_ny,
@@ -74,13 +75,7 @@ class BrukerromService(RoomUseCase):
             }[parsed]
             spec = ctx.match.spec
             raise CommandProblem(texts.bad_arguments(spec.usage, spec.example, problem))
-        proposed: list[str] = []
-        for target in parsed.participants:
-            found = await self.d.people.resolve(target)
-            if not isinstance(found, Found):
-                raise CommandProblem(found.problem)
-            if found.user_id not in proposed and found.user_id != ctx.sender:
-                proposed.append(found.user_id)
+        proposed = await self.resolve_people(parsed.readings, ctx.sender)
 
         if parsed.bruker.kind is TargetKind.PHONE:
             phone = self.onboarding.normalise_phone(parsed.bruker.value)
@@ -93,12 +88,35 @@ class BrukerromService(RoomUseCase):
         bruker = parsed.bruker.value
         if bruker == ctx.sender:
             raise CommandProblem(texts.ROM_NY_SELF)
+        found_bruker = await self.d.people.resolve(parsed.bruker)
+        if not isinstance(found_bruker, Found):
+            raise CommandProblem(found_bruker.problem)
         role = await self.d.people.role_of(bruker)
         if role is not None and role != "bruker":
             raise CommandProblem(texts.bruker_is_staff(await self.d.people.name(bruker)))
         room = await self.create(ctx.sender, bruker, proposed)
         names = [await self.d.people.name(u) for u in proposed]
         return texts.room_created(self.name_of(room), await self.d.people.name(bruker), names)
+
+    async def resolve_people(
+        self, readings: tuple[tuple[Target, ...], ...], sender: str
+    ) -> list[str]:
+        """The first reading in which everyone is found; else the first reading's problem."""
+        first_problem: str | None = None
+        for reading in readings:
+            found_all: list[str] = []
+            for target in reading:
+                found = await self.d.people.resolve(target)
+                if not isinstance(found, Found):
+                    first_problem = first_problem or found.problem
+                    break
+                if found.user_id not in found_all and found.user_id != sender:
+                    found_all.append(found.user_id)
+            else:
+                return found_all
+        if first_problem is not None:
+            raise CommandProblem(first_problem)
+        return []
 
     async def new_label(self) -> str:
         for _ in range(50):

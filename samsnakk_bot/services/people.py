@@ -28,6 +28,8 @@ class People:
 
     async def resolve(self, target: Target) -> Found | NotFound:
         if target.kind is TargetKind.MATRIX_ID:
+            if not await self._actions.user_exists(target.value):
+                return NotFound(texts.no_such_user(target.value))
             return Found(target.value)
         if target.kind is TargetKind.PHONE:
             return NotFound(texts.person_not_found(target.value))

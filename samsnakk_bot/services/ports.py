@@ -37,6 +37,8 @@ class RoomActions(Protocol):
 
     async def display_name(self, user_id: str) -> str | None: ...
 
+    async def user_exists(self, user_id: str) -> bool: ...
+
 
 class Audit(Protocol):
     async def append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from brukerrom_flow import command, create_brukerrom, members
+from brukerrom_flow import command, create_brukerrom, dm_with_bot, members
 from matrix_harness import UserFactory
 
 from samsnakk_bot.app import SamsnakkApp
@@ -70,3 +70,25 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     record = await app.brukerrom.get(room)
     assert record is not None and record.state == "closed"
     assert (await app.audit.verify()).ok
+
+
+async def test_bad_rom_ny_input_gets_clear_norwegian_answers(
+    app: SamsnakkApp, make_user: UserFactory
+) -> None:
+    trond = await make_user("ansatt", "Askøy kommune", "Trond Psykolog")
+    vera = await make_user("ansatt", "NAV Askøy", "Vera Veileder")
+    dm = await dm_with_bot(app, trond)
+    before = len(await app.brukerrom.list_all())
+    cases = {
+        "!rom ny": "hvem rommet er for",
+        "!rom ny Per Hansen": "Matrix-ID",
+        "!rom ny @finnesikke:samsnakk.localhost": "Jeg finner ingen konto",
+        f"!rom ny {vera.user_id}": "registrert som ansatt",
+        f"!rom ny {trond.user_id}": "for deg selv",
+        "!rom ny +47 912 34 567 med Ukjent Person": "fant ingen «Ukjent Person»",
+    }
+    for text, expected in cases.items():
+        answer = await command(app, trond, dm, text)
+        assert expected in answer, (text, answer)
+        assert "Traceback" not in answer
+    assert len(await app.brukerrom.list_all()) == before
