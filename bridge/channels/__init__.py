@@ -1,0 +1,1 @@
+"""Delivery channels for varsler: Matrix DM, SMS providers and e-post."""
