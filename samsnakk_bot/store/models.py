@@ -242,3 +242,68 @@ class PollRow(Base):
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (CheckConstraint(_one_of("purpose", POLL_PURPOSES), name="purpose"),)
+
+
+VARSEL_CHANNELS = ("app", "sms", "epost")
+VARSEL_STATUSES = ("pending", "sending", "sent", "delivered", "failed", "dead")
+
+
+class VarselRow(Base):
+    """The durable outbox: one row per notification, keyed before any attempt is made."""
+
+    __tablename__ = "varsler"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    idem_key: Mapped[str] = mapped_column(String(255), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))
+    room_id: Mapped[str | None] = mapped_column(String(255))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    # SMS number / e-mail address, and for onboarding the code: AES-GCM, never in clear.
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before_ms: Mapped[int] = mapped_column(BigInteger)
+    provider_ref: Mapped[str | None] = mapped_column(String(255), index=True)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    sent_ms: Mapped[int | None] = mapped_column(BigInteger)
+    delivered_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("channel", VARSEL_CHANNELS), name="channel"),
+        CheckConstraint(_one_of("status", VARSEL_STATUSES), name="status"),
+        Index("ix_varsler_due", "status", "not_before_ms"),
+        Index("ix_varsler_thread", "user_id", "room_id", "kind", "channel"),
+    )
+
+
+class VarselPrefsRow(Base):
+    """A person's own choices. Absent row: the policy's defaults."""
+
+    __tablename__ = "varsel_prefs"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    channels: Mapped[str] = mapped_column(String(32))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    sms_summary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeliveryReportRow(Base):
+    """Every authenticated delivery report from an SMS provider, as received."""
+
+    __tablename__ = "delivery_reports"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_ref: Mapped[str] = mapped_column(String(255), index=True)
+    ref_id: Mapped[str | None] = mapped_column(String(255))
+    result_code: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[bool | None] = mapped_column(Boolean)
+    received_ms: Mapped[int] = mapped_column(BigInteger)
