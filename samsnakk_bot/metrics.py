@@ -27,6 +27,12 @@ class Metrics:
         self.command_latency = Histogram(
             "samsnakk_command_seconds", "Time from command received to reply sent", registry=r
         )
+        self.varsler = Counter(
+            "samsnakk_varsler",
+            "Varsel attempts by channel and outcome",
+            ["channel", "outcome"],
+            registry=r,
+        )
         self.handler_errors = Counter(
             "samsnakk_handler_errors", "Unexpected errors in handlers", ["where"], registry=r
         )

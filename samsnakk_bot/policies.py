@@ -139,6 +139,34 @@ class OnboardingPolicy(_Model):
     _check_positive = field_validator("code_ttl", "attempt_window")(_positive)
 
 
+VarselChannel = Literal["app", "sms", "epost"]
+
+
+class VarselPolicy(_Model):
+    """Notifications are on for everyone by default; these are the defaults and limits."""
+
+    # At most one varsel per person per room per period; messages in between are counted.
+    throttle_period: timedelta = timedelta(minutes=15)
+    # SMS and e-post wait outside these hours (Europe/Oslo), except the onboarding code.
+    quiet_start: Annotated[int, Field(ge=0, le=23)] = 22
+    quiet_end: Annotated[int, Field(ge=0, le=23)] = 7
+    staff_channels: tuple[VarselChannel, ...] = ("app",)
+    bruker_channels: tuple[VarselChannel, ...] = ("app",)
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
+    backoff_base: timedelta = timedelta(seconds=2)
+    backoff_max: timedelta = timedelta(minutes=10)
+
+    @model_validator(mode="after")
+    def _sane(self) -> VarselPolicy:
+        if self.quiet_start == self.quiet_end:
+            raise ValueError("quiet_start and quiet_end must differ (use 22 and 7 for 22-07)")
+        if self.backoff_base <= timedelta(0) or self.backoff_max < self.backoff_base:
+            raise ValueError("backoff_base must be > 0 and backoff_max at least backoff_base")
+        if not self.staff_channels or not self.bruker_channels:
+            raise ValueError("everyone gets varsler by default: list at least one channel")
+        return self
+
+
 class Policy(_Model):
     """The contents of ``default.yaml``."""
 
@@ -146,6 +174,7 @@ class Policy(_Model):
     consent: ConsentPolicy
     approval: ApprovalPolicy = ApprovalPolicy()
     onboarding: OnboardingPolicy = OnboardingPolicy()
+    varsler: VarselPolicy = VarselPolicy()
 
 
 class Organisation(_Model):

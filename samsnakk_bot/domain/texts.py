@@ -727,6 +727,8 @@ ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv i
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
 # other fields come from the entry's details (e.g. ``{version}`` for consent).
 AUDIT_ACTION_LABELS: dict[str, str] = {
+    "sms_summary_on": "valgte å få oppsummeringer som tekst på SMS",
+    "sms_summary_off": "slo av oppsummeringer som tekst på SMS",
     "command_refused": "prøvde en kommando bare brukeren kan bruke, men fikk ikke lov",
     "settings_restored": "endret innstillingene i rommet; boten satte dem tilbake",
     "state_change_refused": "prøvde å endre innstillingene i rommet, men fikk ikke lov",

@@ -227,6 +227,30 @@ class BotRuntime:
             "POST", f"/_matrix/client/v3/rooms/{self.http.q(room_id)}/leave", {"reason": reason}
         )
 
+    async def send_content(self, room_id: str, content: dict[str, Any], txn_id: str) -> str:
+        assert self.sender is not None
+        return await self.sender.send(room_id, content, txn_id=txn_id)
+
+    async def create_dm(self, user_id: str) -> str:
+        """A new encrypted direct chat from the bot to ``user_id``."""
+        result = await self.http.request(
+            "POST",
+            "/_matrix/client/v3/createRoom",
+            {
+                "preset": "trusted_private_chat",
+                "is_direct": True,
+                "invite": [user_id],
+                "initial_state": [
+                    {
+                        "type": "m.room.encryption",
+                        "state_key": "",
+                        "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                    }
+                ],
+            },
+        )
+        return str(result["room_id"])
+
     async def wait_until_encrypted(self, room_id: str, timeout: float = 10.0) -> bool:
         """Wait until nio has seen the room and its encryption, enabling it if missing."""
         assert self.client is not None

@@ -41,11 +41,16 @@ class GuardedSender:
             raise PlaintextRefused(f"{room_id}: the E2EE client has not seen m.room.encryption")
 
     async def send(
-        self, room_id: str, content: dict[str, Any], event_type: str = "m.room.message"
+        self,
+        room_id: str,
+        content: dict[str, Any],
+        event_type: str = "m.room.message",
+        txn_id: str | None = None,
     ) -> str:
+        """``txn_id`` makes a retried send the same event: Synapse de-duplicates it."""
         await self.check(room_id)
         resp = await self._client.room_send(
-            room_id, event_type, content, ignore_unverified_devices=True
+            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
         )
         if not isinstance(resp, RoomSendResponse):
             raise SendFailed(f"{room_id}: {getattr(resp, 'status_code', '')} {resp}")

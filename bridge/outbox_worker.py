@@ -1,0 +1,178 @@
+"""The outbox worker: claim due varsler, send them, record the outcome, retry with backoff.
+
+Delivery is at least once towards the provider and never twice to the person: each varsel
+carries its idempotency key to the channel (Matrix transaction ID, SMS refId, e-mail
+Message-ID), and the row is claimed ('sending') before any attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bridge.channels.base import (
+    EmailChannel,
+    OutboundEmail,
+    OutboundSms,
+    PermanentFailure,
+    SmsChannel,
+    TemporaryFailure,
+)
+from bridge.channels.matrix_dm import MatrixDm
+from bridge.sms_text import is_gsm7_single_segment
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.varsler import backoff_ms
+from samsnakk_bot.metrics import Metrics
+from samsnakk_bot.policies import VarselPolicy
+from samsnakk_bot.services.varsler import ADDRESS_AAD, SECRET_AAD
+from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.varsler import Outcome, Varsel, VarselRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Channels:
+    app: MatrixDm
+    sms: SmsChannel | None = None
+    email: EmailChannel | None = None
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        outbox: VarselRepo,
+        channels: Channels,
+        cipher: FieldCipher,
+        now_ms: Callable[[], int],
+        policy: Callable[[], VarselPolicy],
+        metrics: Metrics,
+        code_hours: Callable[[], int],
+        batch: int = 100,
+        concurrency: int = 20,
+    ) -> None:
+        self._outbox = outbox
+        self._channels = channels
+        self._cipher = cipher
+        self._now_ms = now_ms
+        self._policy = policy
+        self._metrics = metrics
+        self._code_hours = code_hours
+        self._batch = batch
+        self._limit = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        # Seen by the fan-out bench: when each varsel reached its provider call.
+        self.on_provider_call: Callable[[Varsel, float], None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, idle_s: float = 1.0) -> None:
+        released = await self._outbox.release_inflight()
+        if released:
+            log.info("resuming %d varsler that were in flight at the last stop", released)
+        while True:
+            self._wake.clear()
+            try:
+                while await self.drain_once():
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox pass failed; retrying")
+            try:
+                await asyncio.wait_for(self._wake.wait(), await self._sleep_s(idle_s))
+            except TimeoutError:
+                pass
+
+    async def _sleep_s(self, idle_s: float) -> float:
+        due = await self._outbox.next_due_ms()
+        if due is None:
+            return idle_s
+        return max(0.01, min(idle_s, (due - self._now_ms()) / 1000))
+
+    async def drain_once(self) -> int:
+        claimed = await self._outbox.claim_due(self._now_ms(), self._batch)
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._attempt(v) for v in claimed))
+        await self._outbox.record(outcomes)
+        return len(claimed)
+
+    async def _attempt(self, v: Varsel) -> Outcome:
+        async with self._limit:
+            attempts = v.attempts + 1
+            try:
+                ref = await self._send(v)
+            except TemporaryFailure as err:
+                return self._retry_or_dead(v, attempts, err.reason, err.retry_after_s)
+            except PermanentFailure as err:
+                self._metrics.varsler.labels(v.channel, "dead").inc()
+                log.warning("varsel %s on %s failed permanently: %s", v.id, v.channel, err.reason)
+                return Outcome(v.id, "dead", attempts, v.not_before_ms, None, err.reason[:250],
+                               self._now_ms())
+            except Exception as err:
+                log.warning("varsel %s on %s failed", v.id, v.channel, exc_info=True)
+                return self._retry_or_dead(v, attempts, type(err).__name__, None)
+            self._metrics.varsler.labels(v.channel, "sent").inc()
+            return Outcome(v.id, "sent", attempts, v.not_before_ms, ref, None, self._now_ms())
+
+    def _retry_or_dead(
+        self, v: Varsel, attempts: int, reason: str, retry_after_s: float | None
+    ) -> Outcome:
+        policy = self._policy()
+        now = self._now_ms()
+        if attempts >= policy.max_attempts:
+            self._metrics.varsler.labels(v.channel, "dead").inc()
+            log.warning("varsel %s dead after %d attempts: %s", v.id, attempts, reason)
+            return Outcome(v.id, "dead", attempts, v.not_before_ms, None, reason[:250], now)
+        delay = backoff_ms(
+            attempts,
+            int(policy.backoff_base.total_seconds() * 1000),
+            int(policy.backoff_max.total_seconds() * 1000),
+        )
+        if retry_after_s is not None:
+            delay = max(delay, int(retry_after_s * 1000))
+        self._metrics.varsler.labels(v.channel, "retry").inc()
+        return Outcome(v.id, "pending", attempts, now + delay, None, reason[:250], now)
+
+    async def _send(self, v: Varsel) -> str | None:
+        if self.on_provider_call is not None:
+            self.on_provider_call(v, time.perf_counter())
+        if v.channel == "app":
+            if v.user_id is None:
+                raise PermanentFailure("app varsel without a person")
+            reply = texts.varsel_app(v.user_id, v.kind, v.count)
+            return await self._channels.app.send(v.user_id, reply, v.idem_key)
+        address = self._address(v)
+        if v.channel == "sms":
+            if self._channels.sms is None:
+                raise PermanentFailure("no SMS provider configured")
+            text = self._sms_text(v)
+            return await self._channels.sms.send_sms(OutboundSms(address, text, v.idem_key))
+        if self._channels.email is None:
+            raise PermanentFailure("no SMTP server configured")
+        subject, body = texts.varsel_email(v.kind, v.count)
+        return await self._channels.email.send_email(
+            OutboundEmail(address, subject, body, v.idem_key)
+        )
+
+    def _address(self, v: Varsel) -> str:
+        if v.address_enc is None:
+            raise PermanentFailure(f"{v.channel} varsel without an address")
+        return self._cipher.decrypt(v.address_enc, ADDRESS_AAD).decode()
+
+    def _sms_text(self, v: Varsel) -> str:
+        secret = self._cipher.decrypt(v.secret_enc, SECRET_AAD).decode() if v.secret_enc else None
+        if v.kind == "onboarding_code" and secret:
+            text = texts.onboarding_sms(secret, self._code_hours())
+        elif v.kind == "summary" and secret:
+            text = secret  # the bruker's own opt-in: their summary, by their choice
+        else:
+            text = texts.varsel_sms(v.kind, v.count)
+        if v.kind != "summary" and not is_gsm7_single_segment(text):
+            raise PermanentFailure("SMS text does not fit one GSM-7 segment")
+        return text
