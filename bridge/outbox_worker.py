@@ -8,6 +8,7 @@ Message-ID), and the row is claimed ('sending') before any attempt.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -32,6 +33,11 @@ from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import Outcome, Varsel, VarselRepo
 
 log = logging.getLogger(__name__)
+
+
+def opaque_ref(v: Varsel) -> str:
+    """The reference a provider sees: stable per varsel, but no Matrix ID or room ID in it."""
+    return hashlib.sha256(v.idem_key.encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -69,6 +75,11 @@ class OutboxWorker:
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def close(self) -> None:
+        sms = self._channels.sms
+        if sms is not None and hasattr(sms, "close"):
+            await sms.close()
 
     async def run(self, idle_s: float = 1.0) -> None:
         released = await self._outbox.release_inflight()
@@ -112,8 +123,9 @@ class OutboxWorker:
             except PermanentFailure as err:
                 self._metrics.varsler.labels(v.channel, "dead").inc()
                 log.warning("varsel %s on %s failed permanently: %s", v.id, v.channel, err.reason)
-                return Outcome(v.id, "dead", attempts, v.not_before_ms, None, err.reason[:250],
-                               self._now_ms())
+                return Outcome(
+                    v.id, "dead", attempts, v.not_before_ms, None, err.reason[:250], self._now_ms()
+                )
             except Exception as err:
                 log.warning("varsel %s on %s failed", v.id, v.channel, exc_info=True)
                 return self._retry_or_dead(v, attempts, type(err).__name__, None)
@@ -152,12 +164,12 @@ class OutboxWorker:
             if self._channels.sms is None:
                 raise PermanentFailure("no SMS provider configured")
             text = self._sms_text(v)
-            return await self._channels.sms.send_sms(OutboundSms(address, text, v.idem_key))
+            return await self._channels.sms.send_sms(OutboundSms(address, text, opaque_ref(v)))
         if self._channels.email is None:
             raise PermanentFailure("no SMTP server configured")
         subject, body = texts.varsel_email(v.kind, v.count)
         return await self._channels.email.send_email(
-            OutboundEmail(address, subject, body, v.idem_key)
+            OutboundEmail(address, subject, body, opaque_ref(v))
         )
 
     def _address(self, v: Varsel) -> str:

@@ -12,12 +12,18 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import text
 
+from bridge.channels.email_smtp import SmtpEmail
+from bridge.channels.matrix_dm import MatrixDm
+from bridge.channels.sms_linkmobility import LinkMobilitySms
+from bridge.delivery_reports import DeliveryReport
+from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
+from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
@@ -34,12 +40,15 @@ from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.varsel_commands import VarselCommands
+from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.polls import PollRepo
+from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -84,6 +93,7 @@ class SamsnakkApp:
         self.actions = MatrixRoomActions(self.bot)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.polls = PollRepo(self.db)
+        self._build_varsler()
         self.deps = RoomDeps(
             bot_user_id=bot,
             rooms=self.rooms,
@@ -99,16 +109,66 @@ class SamsnakkApp:
             policies=self.policies,
             cipher=self.cipher,
             polls=self.polls,
+            notify=self.varsler,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
         self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding)
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
+        VarselCommands(self.varsler, self.audit).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
+        )
+
+    def _build_varsler(self) -> None:
+        cfg = self.cfg.varsler
+        self.outbox = VarselRepo(self.db)
+        self.delivery_reports = DeliveryReportRepo(self.db)
+        available = {"app"} | ({"sms"} if cfg.sms else set()) | ({"epost"} if cfg.email else set())
+        self.varsler = VarselService(
+            VarselDeps(
+                bot_user_id=self.cfg.bot_user_id,
+                outbox=self.outbox,
+                prefs=PrefsRepo(self.db),
+                accounts=self.accounts,
+                rooms=self.rooms,
+                brukerrom=self.brukerrom,
+                participants=self.participants,
+                cipher=self.cipher,
+                clock=self.clock,
+                policies=self.policies,
+                available=frozenset(available),
+                wake=lambda: self.outbox_worker.wake(),
+            )
+        )
+        self.outbox_worker = OutboxWorker(
+            self.outbox,
+            Channels(
+                app=MatrixDm(self.bot, self.rooms, self.clock.now_ms),
+                sms=LinkMobilitySms(cfg.sms) if cfg.sms else None,
+                email=SmtpEmail(cfg.email) if cfg.email else None,
+            ),
+            self.cipher,
+            self.clock.now_ms,
+            lambda: self.deps.policies.policy.varsler,
+            self.metrics,
+            lambda: int(self.deps.policies.policy.onboarding.code_ttl.total_seconds() // 3600),
+        )
+
+    async def _on_delivery_report(self, report: DeliveryReport) -> None:
+        await self.delivery_reports.add(
+            "linkmobility",
+            report.provider_message_id,
+            report.ref_id,
+            report.result_code,
+            report.delivered,
+            report.received_ms,
+        )
+        await self.outbox.apply_report(
+            report.provider_message_id, report.delivered, report.received_ms
         )
 
     async def _audit_refusal(
@@ -157,10 +217,12 @@ class SamsnakkApp:
             )
         )
         self.inbox.add_handler(Guard(self.deps, self.rooms_service, self._tasks))
+        self.inbox.add_handler(self.varsler.on_event)
         self.scheduler.start()
         resumed = await self.approvals.resume()
         log.info("resumed %d pending approval requests", resumed)
         self._tasks.spawn(self.inbox.run(), "inbox")
+        self._tasks.spawn(self.outbox_worker.run(), "outbox")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:
@@ -169,6 +231,10 @@ class SamsnakkApp:
             self.cfg.appservice.hs_token, self.inbox, self.cfg.bot_user_id, self.metrics
         ).register(app)
         self.antispam.register(app)
+        if self.cfg.varsler.dlr_secret:
+            DeliveryReportRoutes(
+                self.cfg.varsler.dlr_secret, self._on_delivery_report, self.clock
+            ).register(app)
         register_health(app, self.metrics, self._health)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -199,6 +265,7 @@ class SamsnakkApp:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self._tasks.stop()
+        await self.outbox_worker.close()
         await self.bot.stop()
         if self._runner is not None:
             await self._runner.cleanup()

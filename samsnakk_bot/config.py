@@ -18,6 +18,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bridge.channels.email_smtp import SmtpConfig
+from bridge.channels.sms_linkmobility import LinkMobilityConfig
+
 ENV_PREFIX = "SAMSNAKK"
 
 # Values that appear in the sample config and must never reach production.
@@ -131,6 +134,15 @@ class SecurityConfig(_Section):
         return base64.b64decode(self.field_key)
 
 
+class VarselConfig(_Section):
+    """Where varsler go besides the app. Leave a channel out and nobody is sent there."""
+
+    sms: LinkMobilityConfig | None = None
+    email: SmtpConfig | None = None
+    # Shared with the SMS provider's delivery-report gate (Bearer token or Basic password).
+    dlr_secret: Secret | None = None
+
+
 class LoggingConfig(_Section):
     level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
@@ -143,6 +155,7 @@ class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     security: SecurityConfig
     policies_dir: Path = Path("./policies")
+    varsler: VarselConfig = VarselConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @property
@@ -162,6 +175,7 @@ SECRET_FIELDS: tuple[tuple[str, str], ...] = (
     ("antispam", "secret"),
     ("security", "field_key"),
     ("database", "url"),
+    ("varsler", "dlr_secret"),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from matrix_harness import MatrixUser
@@ -59,3 +60,13 @@ async def create_brukerrom(
 
 async def members(app: SamsnakkApp, room: str) -> set[str]:
     return await app.actions.joined_members(room)
+
+
+async def audit_has(app: SamsnakkApp, room: str, *actions: str, timeout: float = 3.0) -> list[str]:
+    """The room's audit actions once all of ``actions`` are in it (they follow the act)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        seen = [e.action for e in await app.audit.for_room(room)]
+        if all(a in seen for a in actions) or asyncio.get_running_loop().time() > deadline:
+            return seen
+        await asyncio.sleep(0.05)

@@ -42,6 +42,9 @@ UNENCRYPTED_ROOM_REFUSAL = (
     "Start en ny, kryptert direktemelding med meg, så svarer jeg der."
 )
 
+DM_CLOSED = "Samtalen er avsluttet."
+ONLY_DIRECT_CHATS = "Samsnakk-boten blir bare med i direktesamtaler."
+
 # --- Command descriptions (referred to by the command registry) ----------------------------------
 
 HJELP_USAGE = "!hjelp [kommando]"

@@ -16,6 +16,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
@@ -112,6 +113,9 @@ class ApprovalService(RoomUseCase):
             [("godkjenn", texts.REQUEST_POLL_YES), ("avsla", texts.REQUEST_POLL_NO)],
             texts.request_poll_fallback(request.number),
         )
+        await self.d.notify.notify(
+            room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"request{request.id}"
+        )
         poll_id = await self.d.actions.say_event(room.room_id, POLL_START, poll)
         await self.d.polls.add(poll_id, room.room_id, "request", request.id, self.d.clock.now_ms())
 
@@ -177,6 +181,12 @@ class ApprovalService(RoomUseCase):
             await self.d.actions.say(
                 room.room_id, texts.request_approved(request.requested_by, request.number, name)
             )
+            await self.d.notify.notify(
+                request.requested_by,
+                Kind.REQUEST_OUTCOME,
+                room.room_id,
+                f"request{request.id}:approved",
+            )
 
     async def avsla(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx, open_only=True)
@@ -195,6 +205,12 @@ class ApprovalService(RoomUseCase):
             details={"number": request.number},
         )
         name = await self.d.people.name(candidate)
+        await self.d.notify.notify(
+            request.requested_by,
+            Kind.REQUEST_OUTCOME,
+            room.room_id,
+            f"request{request.id}:rejected",
+        )
         return texts.request_rejected(request.requested_by, request.number, name)
 
     # -- removing ------------------------------------------------------------------------
@@ -279,6 +295,9 @@ class ApprovalService(RoomUseCase):
         await self.d.actions.say(
             room.room_id, texts.request_reminder(room.bruker_user_id, request.number, name)
         )
+        await self.d.notify.notify(
+            room.bruker_user_id, Kind.REMINDER, room.room_id, f"remind{request.id}"
+        )
 
     async def expire(self, request_id: int) -> None:
         request = await self.d.requests.by_id(request_id)
@@ -300,6 +319,12 @@ class ApprovalService(RoomUseCase):
         name = await self.d.people.name(request.candidate_user_id)
         await self.d.actions.say(
             request.room_id, texts.request_expired(request.requested_by, request.number, name)
+        )
+        await self.d.notify.notify(
+            request.requested_by,
+            Kind.REQUEST_OUTCOME,
+            request.room_id,
+            f"request{request.id}:expired",
         )
 
     async def cancel_all(self, room_id: str, actor: str) -> None:

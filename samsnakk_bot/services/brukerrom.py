@@ -23,6 +23,7 @@ from samsnakk_bot.domain.brukerrom import (
 )
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.onboarding import OnboardingService
@@ -81,6 +82,7 @@ class BrukerromService(RoomUseCase):
             phone = self.onboarding.normalise_phone(parsed.bruker.value)
             room = await self.create(ctx.sender, None, proposed)
             code = await self.onboarding.issue(room.room_id, ctx.sender, phone)
+            await self.d.notify.notify_phone(phone, code, room.room_id, "code")
             hours = int(self.d.policies.policy.onboarding.code_ttl.total_seconds() // 3600)
             names = [await self.d.people.name(u) for u in proposed]
             return texts.room_created_with_code(self.name_of(room), code, hours, names)
@@ -166,6 +168,9 @@ class BrukerromService(RoomUseCase):
         consent = self.d.policies.policy.consent
         await self.d.actions.say(
             room.room_id, texts.consent_prompt(room.bruker_user_id, consent.text)
+        )
+        await self.d.notify.notify(
+            room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"consent:{room.room_id}"
         )
         poll = poll_start(
             texts.CONSENT_POLL_QUESTION,

@@ -6,6 +6,7 @@ import logging
 from typing import Any, Protocol
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.invites import InviteOutcome, decide_bot_invite
 from samsnakk_bot.store.rooms import RoomRepo
 
@@ -62,8 +63,10 @@ class MembershipHandler:
             and target == record.dm_user_id
             and membership in ("leave", "ban")
         ):
-            # The person left our DM; staying would keep an empty room alive.
-            await self._actions.leave(room_id, "samtalen er avsluttet")
+            # The person left our DM; staying would keep an empty room alive, and varsler
+            # must find (or make) a DM the person is actually in.
+            await self._rooms.upsert_kind(room_id, "other", now_ms=self._clock.now_ms())
+            await self._actions.leave(room_id, texts.DM_CLOSED)
 
     async def _on_bot_invited(self, room_id: str, inviter: str, is_direct: bool) -> None:
         decision = decide_bot_invite(inviter, self._server, is_direct, self._localpart)
@@ -80,4 +83,4 @@ class MembershipHandler:
                 await self._rooms.set_encrypted(room_id, algorithm, self._clock.now_ms())
             self._actions.greet_later(room_id)
         else:
-            await self._actions.leave(room_id, "Samsnakk-boten blir bare med i direktesamtaler")
+            await self._actions.leave(room_id, texts.ONLY_DIRECT_CHATS)

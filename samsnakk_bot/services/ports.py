@@ -59,3 +59,18 @@ class AccessCache(Protocol):
     def expect_invite(self, invitee: str, ttl_s: float = 30) -> None: ...
 
     def invalidate(self, room_id: str) -> None: ...
+
+
+class Notifier(Protocol):
+    """Varsler: content-free notifications through the outbox."""
+
+    async def notify(
+        self,
+        user_id: str,
+        kind: Any,
+        room_id: str | None,
+        event_key: str,
+        secret: str | None = None,
+    ) -> int: ...
+
+    async def notify_phone(self, phone_e164: str, code: str, room_id: str, key: str) -> bool: ...

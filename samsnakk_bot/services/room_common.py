@@ -13,7 +13,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.ports import AccessCache, Audit, RoomActions
+from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
@@ -46,6 +46,7 @@ class RoomDeps:
     policies: Policies
     cipher: FieldCipher
     polls: PollRepo
+    notify: Notifier
 
 
 def oslo_when(ms: int) -> str:

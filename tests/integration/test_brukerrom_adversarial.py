@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from brukerrom_flow import command, create_brukerrom, members
+from brukerrom_flow import audit_has, command, create_brukerrom, members
 from matrix_harness import MatrixUser, UserFactory
 
 from samsnakk_bot.app import SamsnakkApp
@@ -134,7 +134,7 @@ async def test_server_admin_cannot_force_anyone_in(
     assert not levels.get("users"), levels  # restored by the guard within 2 s
     joined = await members(app, room)
     assert victim.user_id not in joined and admin.user_id not in joined
-    actions = await _audit_actions(app, room)
+    actions = await audit_has(app, room, "invite_refused", "settings_restored")
     assert "invite_refused" in actions and "settings_restored" in actions, actions
 
 

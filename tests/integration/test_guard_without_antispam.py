@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from brukerrom_flow import create_brukerrom, members
+from brukerrom_flow import audit_has, create_brukerrom, members
 from matrix_harness import MatrixUser, RunningSynapse, new_user, start_synapse
 
 from samsnakk_bot.app import SamsnakkApp
-from tests.integration.test_brukerrom_adversarial import _audit_actions, _http
+from tests.integration.test_brukerrom_adversarial import _http
 
 pytestmark = pytest.mark.synapse
 
@@ -72,7 +72,7 @@ async def test_guard_kicks_admin_who_forced_their_way_in(
             app, trond, "GET", f"/_matrix/client/v3/rooms/{room}/state/m.room.power_levels/"
         )
         assert not levels.get("users"), levels
-        actions = await _audit_actions(app, room)
+        actions = await audit_has(app, room, "kicked_unapproved", "settings_restored")
         assert "kicked_unapproved" in actions and "settings_restored" in actions, actions
     finally:
         for user in users:
