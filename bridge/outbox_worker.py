@@ -94,8 +94,9 @@ class OutboxWorker:
                 raise
             except Exception:
                 log.exception("outbox pass failed; retrying")
+            timeout = await self._sleep_s(idle_s)
             try:
-                await asyncio.wait_for(self._wake.wait(), await self._sleep_s(idle_s))
+                await asyncio.wait_for(self._wake.wait(), timeout)
             except TimeoutError:
                 pass
 

@@ -409,7 +409,7 @@ def _brukerrom_specs() -> list[CommandSpec]:
             t.VARSEL_OPPSUMMERING_SUMMARY,
             t.VARSEL_OPPSUMMERING_DETAILS,
             "!varsel sms-oppsummering på",
-            bruker,
+            everyone,
             dm,
         ),
         _spec(

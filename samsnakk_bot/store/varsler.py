@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
@@ -177,8 +178,26 @@ class VarselRepo:
             }
             for o in outcomes
         ]
+        sent_refs = [o.provider_ref for o in outcomes if o.status == "sent" and o.provider_ref]
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt, params)
+            if sent_refs:
+                await self._settle_early_reports(conn, sent_refs)
+
+    @staticmethod
+    async def _settle_early_reports(conn: AsyncConnection, refs: list[str]) -> None:
+        """A delivery report can beat our own 'sent' record; apply the ones already here."""
+        early = select(_reports.c.provider_ref, _reports.c.delivered, _reports.c.received_ms)
+        early = early.where(_reports.c.provider_ref.in_(refs), _reports.c.delivered.is_not(None))
+        for ref, delivered, received_ms in await conn.execute(early.order_by(_reports.c.id)):
+            await conn.execute(
+                update(_varsler)
+                .where(_varsler.c.provider_ref == ref, _varsler.c.status == "sent")
+                .values(
+                    status="delivered" if delivered else "failed",
+                    delivered_ms=received_ms if delivered else None,
+                )
+            )
 
     async def release_inflight(self) -> int:
         """At start-up: a varsel we were sending when we stopped is pending again."""

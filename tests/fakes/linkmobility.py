@@ -102,6 +102,7 @@ class FakeLinkMobility:
         self._site: web.TCPSite | None = None
         self._session: aiohttp.ClientSession | None = None
         self.port = 0
+        self._is_down = False
 
     @property
     def base_url(self) -> str:
@@ -134,13 +135,15 @@ class FakeLinkMobility:
             self._site = None
 
     async def down(self) -> None:
-        """Stop listening: connections are refused until up()."""
+        """Stop listening: connections are refused until up(), and kept-alive ones are cut."""
+        self._is_down = True
         if self._site is not None:
             await self._site.stop()
             self._site = None
 
     async def up(self) -> None:
         assert self._runner is not None, "start() first"
+        self._is_down = False
         if self._site is not None:
             return
         self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -160,6 +163,10 @@ class FakeLinkMobility:
             await asyncio.wait(self._dlr_tasks, timeout=timeout_s)
 
     async def _send(self, request: web.Request) -> web.Response:
+        if self._is_down and request.transport is not None:
+            # A pooled connection from before down(): the server is gone, so drop it.
+            request.transport.abort()
+            raise ConnectionResetError("fake LINK Mobility is down")
         if not self._authorised(request.headers.get("Authorization", "")):
             return _error(401, CONFIGURATION_ERROR, "Unauthorized")
         try:

@@ -213,6 +213,7 @@ class FakeSmtpServer:
         username: str | None = None,
         password: str | None = None,
         smtputf8: bool = True,
+        port: int = 0,
     ) -> None:
         if mode != "plain" and tls is None:
             raise ValueError(f"mode {mode!r} needs tls=make_test_tls(...)")
@@ -235,7 +236,7 @@ class FakeSmtpServer:
                 auth_require_tls=mode == "starttls",
             )
         recorder = _Recorder(self._script, self.messages, require_auth=username is not None)
-        self._controller = _LoopbackController(recorder, hostname="127.0.0.1", port=0, **kwargs)
+        self._controller = _LoopbackController(recorder, hostname="127.0.0.1", port=port, **kwargs)
 
     @property
     def host(self) -> str:
