@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply the Alembic migrations")
     _add_config(up)
 
+    varsler = sub.add_parser("varsler", help="the varsel outbox")
+    varsler_sub = varsler.add_subparsers(dest="varsler_command", required=True)
+    vstatus = varsler_sub.add_parser(
+        "status", help="counts per channel and status, and dead letters (no content)"
+    )
+    _add_config(vstatus)
+
     audit = sub.add_parser("audit", help="audit log maintenance")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="check the audit log's hash chain (read-only)")
@@ -115,6 +122,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "audit":
         return audit_verify(cfg)
+    if args.command == "varsler":
+        from samsnakk_bot.varsler_report import print_status
+
+        return asyncio.run(print_status(cfg))
     if args.command == "check-config":
         print("config OK")
         return 0

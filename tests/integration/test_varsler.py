@@ -22,8 +22,10 @@ from matrix_harness import MatrixUser, RunningSynapse, free_port, new_user, star
 
 from bridge.channels.email_smtp import SmtpConfig
 from bridge.channels.sms_linkmobility import LinkMobilityConfig
+from bridge.sms_text import is_gsm7_single_segment
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.config import VarselConfig
+from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.store.varsler import Varsel
@@ -332,3 +334,59 @@ async def test_status_shows_settings_and_quiet_hours_hold_sms_not_app(stack: Sta
         v for v in await app.outbox.all() if v.idem_key == f"reminder:-:{person.user_id}:sms:quiet"
     )
     assert row.status == "pending" and row.not_before_ms > app.clock.now_ms() + 30 * 60_000
+
+
+async def test_throttle_counts_messages_into_one_later_varsel(stack: Stack) -> None:
+    app = stack.app
+    writer = await _user(stack, "ansatt", "Skriver")
+    bruker = await _user(stack, "bruker", "Leser")
+    room = await create_brukerrom(app, writer, bruker)
+    original = app.varsler.d.policies
+    app.varsler.d.policies = _policies(throttle_s=900)
+    try:
+        first = await writer.send(room, "en")
+        await _eventually_async(
+            app, lambda rows: any(first in v.idem_key and v.status == "sent" for v in rows)
+        )
+        await writer.send(room, "to")
+        await writer.send(room, "tre")
+        await asyncio.sleep(1.0)
+        thread = [
+            v
+            for v in await app.outbox.all()
+            if v.user_id == bruker.user_id and v.room_id == room and v.kind == "message"
+        ]
+    finally:
+        app.varsler.d.policies = original
+    sent = [v for v in thread if v.status == "sent"]
+    waiting = [v for v in thread if v.status == "pending"]
+    assert len(sent) == 1 and len(waiting) == 1, [(v.status, v.count) for v in thread]
+    assert waiting[0].count == 2
+    assert waiting[0].not_before_ms == sent[0].sent_ms + 900_000
+    assert texts.varsel_line("message", waiting[0].count) == "Du har 2 nye meldinger i Samsnakk."
+    assert any(
+        v.kind == "approval_prompt" and v.user_id == bruker.user_id for v in await app.outbox.all()
+    )  # the consent prompt notified the bruker too
+
+
+async def test_onboarding_code_goes_by_sms_without_room_details(stack: Stack) -> None:
+    app = stack.app
+    trond = await _user(stack, "ansatt", "Kodegiver")
+    dm = await dm_with_bot(app, trond)
+    answer = await command(app, trond, dm, "!rom ny +47 412 34 567", "Gi denne koden")
+    code = answer.split("Gi denne koden til brukeren: ")[1].split()[0]
+    await _eventually(lambda: any(m.destination == "+4741234567" for m in stack.sms.messages))
+    sms = next(m for m in stack.sms.messages if m.destination == "+4741234567")
+    assert f"!kode {code}" in sms.user_data
+    assert "Samsnakk · " not in sms.user_data and "Kodegiver" not in sms.user_data
+    assert is_gsm7_single_segment(sms.user_data)
+
+
+async def _eventually_async(
+    app: SamsnakkApp, check: Callable[[list[Varsel]], bool], timeout: float = 15.0
+) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check(await app.outbox.all()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
