@@ -158,6 +158,12 @@ class Config(_Section):
     varsler: VarselConfig = VarselConfig()
     logging: LoggingConfig = LoggingConfig()
 
+    @field_validator("varsler", mode="before")
+    @classmethod
+    def _empty_section(cls, v: Any) -> Any:
+        # A section whose keys are all commented out reads as null: same as leaving it out.
+        return {} if v is None else v
+
     @property
     def bot_user_id(self) -> str:
         return f"@{self.appservice.bot_localpart}:{self.homeserver.server_name}"
