@@ -307,3 +307,73 @@ class DeliveryReportRow(Base):
     result_code: Mapped[int] = mapped_column(Integer)
     delivered: Mapped[bool | None] = mapped_column(Boolean)
     received_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+MEETING_STATUSES = ("planned", "cancelled")
+MEETING_KINDS = ("forste_mote", "forberedelse")
+
+
+class MeetingRow(Base):
+    """A meeting in a brukerrom. Place and link are field-encrypted: they can say a lot."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    place_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    responsible: Mapped[str] = mapped_column(String(255))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    # iCalendar SEQUENCE: +1 on every change that is e-mailed.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    summary_event_id: Mapped[str | None] = mapped_column(String(255))
+    summary_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # When each one-off job has done its work (so a restart never repeats it).
+    reminded_first_ms: Mapped[int | None] = mapped_column(BigInteger)
+    reminded_second_ms: Mapped[int | None] = mapped_column(BigInteger)
+    unconfirmed_ms: Mapped[int | None] = mapped_column(BigInteger)
+    summary_asked_ms: Mapped[int | None] = mapped_column(BigInteger)
+    summary_nudged_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(_one_of("kind", MEETING_KINDS), name="kind"),
+        Index("ix_meetings_room_number", "room_id", "number", unique=True),
+    )
+
+
+class MeetingParticipantRow(Base):
+    __tablename__ = "meeting_participants"
+
+    meeting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    answer: Mapped[str | None] = mapped_column(String(16))
+    proposal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answered_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AgendaItemRow(Base):
+    """An agenda point; "ikke" points are what the bruker does not want to talk about."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    author: Mapped[str] = mapped_column(String(255))
+    avoid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ChecklistRow(Base):
+    __tablename__ = "meeting_checklist"
+
+    meeting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    step: Mapped[str] = mapped_column(String(32), primary_key=True)
+    done_by: Mapped[str] = mapped_column(String(255))
+    done_ms: Mapped[int] = mapped_column(BigInteger)
