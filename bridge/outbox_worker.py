@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bridge.calendar_ics import calendar_part
 from bridge.channels.base import (
     EmailChannel,
     OutboundEmail,
@@ -168,10 +169,22 @@ class OutboxWorker:
             return await self._channels.sms.send_sms(OutboundSms(address, text, opaque_ref(v)))
         if self._channels.email is None:
             raise PermanentFailure("no SMTP server configured")
+        if v.kind == "calendar":
+            return await self._channels.email.send_email(self._calendar_email(v, address))
         subject, body = texts.varsel_email(v.kind, v.count)
         return await self._channels.email.send_email(
             OutboundEmail(address, subject, body, opaque_ref(v))
         )
+
+    def _calendar_email(self, v: Varsel, address: str) -> OutboundEmail:
+        if v.secret_enc is None:
+            raise PermanentFailure("calendar varsel without its invitation")
+        ics = self._cipher.decrypt(v.secret_enc, SECRET_AAD)
+        cancel = b"METHOD:CANCEL" in ics
+        subject = texts.CALENDAR_CANCEL_SUBJECT if cancel else texts.CALENDAR_SUBJECT
+        body = texts.CALENDAR_CANCEL_BODY if cancel else texts.CALENDAR_BODY
+        part = calendar_part(ics, "CANCEL" if cancel else "REQUEST")
+        return OutboundEmail(address, subject, body, opaque_ref(v), parts=(part,))
 
     def _address(self, v: Varsel) -> str:
         if v.address_enc is None:

@@ -32,9 +32,11 @@ from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.brukerrom import BrukerromService
+from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.inbox import InboxService
+from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
@@ -47,6 +49,7 @@ from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
@@ -114,6 +117,19 @@ class SamsnakkApp:
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
         self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding)
+        self.meetings = MeetingRepo(self.db)
+        calendar = None
+        if cfg.varsler.email is not None:
+            calendar = MeetingCalendar(
+                self.varsler,
+                self.meetings,
+                self.accounts,
+                self.deps.people,
+                cfg.varsler.email.from_address,
+                self._tasks,
+            )
+        self.meeting_service = MeetingService(self.deps, self.meetings, self.scheduler, calendar)
+        self.meeting_service.register(self.commands)
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
@@ -221,6 +237,8 @@ class SamsnakkApp:
         self.scheduler.start()
         resumed = await self.approvals.resume()
         log.info("resumed %d pending approval requests", resumed)
+        meetings = await self.meeting_service.resume()
+        log.info("resumed the jobs of %d planned meetings", meetings)
         self._tasks.spawn(self.inbox.run(), "inbox")
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)

@@ -167,6 +167,24 @@ class VarselPolicy(_Model):
         return self
 
 
+class MeetingPolicy(_Model):
+    """Det første møtet: when reminders go out, and when the summary is asked for."""
+
+    default_duration: timedelta = timedelta(hours=1)
+    first_reminder: timedelta = timedelta(hours=24)  # before the meeting
+    second_reminder: timedelta = timedelta(hours=2)  # before the meeting
+    unconfirmed_check: timedelta = timedelta(hours=48)  # before: tell the responsible
+    summary_nudge: timedelta = timedelta(hours=24)  # after the end, if no summary yet
+
+    @model_validator(mode="after")
+    def _sane(self) -> MeetingPolicy:
+        if not timedelta(0) < self.second_reminder < self.first_reminder:
+            raise ValueError("second_reminder must be positive and before first_reminder")
+        if self.default_duration <= timedelta(0) or self.summary_nudge <= timedelta(0):
+            raise ValueError("default_duration and summary_nudge must be positive")
+        return self
+
+
 class Policy(_Model):
     """The contents of ``default.yaml``."""
 
@@ -175,6 +193,7 @@ class Policy(_Model):
     approval: ApprovalPolicy = ApprovalPolicy()
     onboarding: OnboardingPolicy = OnboardingPolicy()
     varsler: VarselPolicy = VarselPolicy()
+    meetings: MeetingPolicy = MeetingPolicy()
 
 
 class Organisation(_Model):

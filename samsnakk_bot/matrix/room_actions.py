@@ -7,7 +7,7 @@ from typing import Any
 from samsnakk_bot.domain.brukerrom import ROOM_VERSION
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.matrix.as_http import MatrixHttpError
-from samsnakk_bot.matrix.bot import BotRuntime
+from samsnakk_bot.matrix.bot import BotRuntime, reply_content
 from samsnakk_bot.matrix.sender import PlaintextRefused
 
 
@@ -76,6 +76,19 @@ class MatrixRoomActions:
             raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
         assert self._bot.sender is not None
         return await self._bot.sender.send(room_id, content, event_type)
+
+    async def edit(self, room_id: str, event_id: str, reply: Reply) -> str:
+        """An ``m.replace`` edit of one of the bot's messages (encrypted like any other)."""
+        new = reply_content(reply)
+        content = {
+            **new,
+            "body": f"* {new['body']}",
+            "m.new_content": new,
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        if "formatted_body" in new:
+            content["formatted_body"] = f"* {new['formatted_body']}"
+        return await self.say_event(room_id, "m.room.message", content)
 
     async def joined_members(self, room_id: str) -> set[str]:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))

@@ -113,6 +113,36 @@ class VarselService:
         local = datetime.fromtimestamp(at_ms / 1000, UTC).astimezone(OSLO)
         return int(quiet_release(local, prefs.quiet).timestamp() * 1000)
 
+    async def enqueue_calendar(self, user_id: str, key: str, ics: bytes) -> bool:
+        """An iCalendar e-mail to a staff member who has an e-mail address; False if none."""
+        if "epost" not in self.d.available:
+            return False
+        _, stored = await self.settings(user_id)
+        address = self._address("epost", user_id, stored)
+        if address is None:
+            return False
+        now = self.d.clock.now_ms()
+        made = await self.d.outbox.enqueue(
+            NewVarsel(
+                idem_key=f"calendar:-:{user_id}:epost:{key}",
+                user_id=user_id,
+                channel="epost",
+                kind="calendar",
+                room_id=None,
+                not_before_ms=now,
+                address_enc=address,
+                secret_enc=self.d.cipher.encrypt(ics, SECRET_AAD),
+            ),
+            now,
+        )
+        if made:
+            self.d.wake()
+        return made
+
+    async def wants_summary_text(self, user_id: str) -> bool:
+        prefs, _ = await self.settings(user_id)
+        return prefs.sms_summary and prefs.has_phone
+
     # -- enqueueing ----------------------------------------------------------------------
 
     async def notify(

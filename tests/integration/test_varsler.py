@@ -6,28 +6,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import secrets
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
 import pytest_asyncio
 from brukerrom_flow import command, create_brukerrom, dm_with_bot
-from fakes.linkmobility import FakeLinkMobility
 from fakes.smtp import FakeSmtpServer
-from matrix_harness import MatrixUser, RunningSynapse, free_port, new_user, start_synapse
+from matrix_harness import MatrixUser, new_user
+from varsel_stack import Stack, _policies, make_stack
 
-from bridge.channels.email_smtp import SmtpConfig
-from bridge.channels.sms_linkmobility import LinkMobilityConfig
 from bridge.sms_text import is_gsm7_single_segment
 from samsnakk_bot.app import SamsnakkApp
-from samsnakk_bot.config import VarselConfig
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.varsler import Kind
-from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.store.varsler import Varsel
 
 pytestmark = pytest.mark.synapse
@@ -35,77 +27,10 @@ pytestmark = pytest.mark.synapse
 MARKERS = ("MARKØR-diagnose-7731", "Per har psykose", "rusbehandling-MARK")
 
 
-@dataclass
-class Stack:
-    synapse: RunningSynapse
-    app: SamsnakkApp
-    sms: FakeLinkMobility
-    smtp: FakeSmtpServer
-    smtp_port: int
-    tmp: Path
-
-
-def _policies(throttle_s: float = 0) -> Policies:
-    base = load_policies(Path("policies"))
-    varsler = base.policy.varsler.model_copy(
-        update={
-            "throttle_period": timedelta(seconds=throttle_s),
-            "backoff_base": timedelta(milliseconds=100),
-            "backoff_max": timedelta(milliseconds=400),
-            "max_attempts": 30,
-            # No quiet hours unless a test asks: the suite may run at night.
-            "quiet_start": 3,
-            "quiet_end": 4,
-        }
-    )
-    return base.model_copy(update={"policy": base.policy.model_copy(update={"varsler": varsler})})
-
-
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    tmp = tmp_path_factory.mktemp("varsler")
-    synapse = start_synapse(tmp / "synapse")
-    dlr_secret = secrets.token_urlsafe(24)
-    base_cfg = synapse.stack.config
-    sms = FakeLinkMobility(
-        username="samsnakk",
-        password="lenkepassord-123",
-        dedupe_ref_id=False,
-        dlr_url=f"{base_cfg.appservice.url}/_samsnakk/sms/linkmobility/dlr",
-        dlr_secret=dlr_secret,
-    )
-    await sms.start()
-    smtp_port = free_port()
-    smtp = FakeSmtpServer(port=smtp_port).start()
-    cfg = base_cfg.model_copy(
-        update={
-            "varsler": VarselConfig(
-                sms=LinkMobilityConfig(
-                    base_url=sms.base_url,
-                    username="samsnakk",
-                    password="lenkepassord-123",
-                    platform_id="fake-platform",
-                    platform_partner_id="fake-partner",
-                    gate_id="gate-1",
-                ),
-                email=SmtpConfig(
-                    host="127.0.0.1",
-                    port=smtp_port,
-                    security="none",
-                    from_address="samsnakk@askoy.kommune.no",
-                ),
-                dlr_secret=dlr_secret,
-            )
-        }
-    )
-    app = SamsnakkApp(cfg, policies=_policies())
-    await app.start()
-    current = Stack(synapse, app, sms, smtp, smtp_port, tmp)
-    yield current
-    await app.stop()
-    current.smtp.stop()
-    await sms.stop()
-    synapse.process.stop()
+    async for running in make_stack(tmp_path_factory):
+        yield running
 
 
 async def _user(stack: Stack, role: str, name: str) -> MatrixUser:

@@ -1,0 +1,513 @@
+"""Det første møtet: plan, answer, agenda, oppskrift, move, cancel, remind, summarise.
+
+Meetings live in our tables; scheduler jobs carry only the meeting ID and are re-created at
+start-up. Each one-off job marks its column before acting, so it runs exactly once even if
+its job fires again after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import Target, parse_number
+from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
+from samsnakk_bot.domain.meetings import (
+    OPPSKRIFT,
+    answers_bruker_first,
+    normalise_step,
+    parse_options,
+    split_summary,
+)
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.varsler import Kind
+from samsnakk_bot.policies import MeetingPolicy
+from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
+from samsnakk_bot.store.brukerrom import Brukerrom
+from samsnakk_bot.store.meetings import Meeting, MeetingRepo
+
+log = logging.getLogger(__name__)
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _aad(meeting_id: int, what: str) -> bytes:
+    return f"meeting:{meeting_id}:{what}".encode()
+
+
+def _place_aad(room_id: str) -> bytes:
+    return f"meeting_place:{room_id}".encode()
+
+
+def _local(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(OSLO)
+
+
+class MeetingService(RoomUseCase):
+    def __init__(
+        self,
+        deps: RoomDeps,
+        meetings: MeetingRepo,
+        scheduler: AsyncIOScheduler,
+        calendar: Callable[[Meeting, str], object] | None = None,
+    ) -> None:
+        super().__init__(deps)
+        self.meetings = meetings
+        self._scheduler = scheduler
+        # Called with (meeting, "REQUEST"|"CANCEL") after every change staff should see.
+        self.calendar = calendar
+
+    def register(self, commands: CommandService) -> None:
+        commands.add_handler("møte ny", guarded(self.ny))
+        commands.add_handler("møte", guarded(self.status))
+        commands.add_handler("møte bekreft", guarded(self.bekreft))
+        commands.add_handler("møte kan-ikke", guarded(self.kan_ikke))
+        commands.add_handler("møte flytt", guarded(self.flytt))
+        commands.add_handler("møte avlys", guarded(self.avlys))
+        commands.add_handler("møte liste", guarded(self.liste))
+        commands.add_handler("mine møter", guarded(self.mine))
+        commands.add_handler("agenda", guarded(self.agenda))
+        commands.add_handler("sjekk", guarded(self.sjekk))
+        commands.add_handler("oppsummering", guarded(self.oppsummering))
+
+    @property
+    def policy(self) -> MeetingPolicy:
+        return self.d.policies.policy.meetings
+
+    # -- shared --------------------------------------------------------------------------
+
+    async def _room(self, ctx: CommandContext) -> Brukerrom:
+        room = await self.room_of(ctx, open_only=True)
+        if not await self.d.participants.is_approved(room.room_id, ctx.sender):
+            raise CommandProblem(texts.ONLY_BRUKER)
+        return room
+
+    async def _meeting(self, room: Brukerrom, args: tuple[str, ...]) -> Meeting:
+        number = parse_number(args[:1])
+        meeting = await self.meetings.get(room.room_id, number) if number else None
+        if meeting is None:
+            raise CommandProblem(texts.MEETING_UNKNOWN)
+        return meeting
+
+    def _when(self, words: tuple[str, ...], now_ms: int) -> When:
+        result = parse_when(words, _local(now_ms), self.policy.default_duration)
+        if isinstance(result, DateProblem):
+            raise CommandProblem(texts.DATE_PROBLEMS[result.name])
+        return result
+
+    async def _mentions(self, meeting: Meeting) -> list[str]:
+        return [a.user_id for a in await self.meetings.answers(meeting.id)]
+
+    def _place(self, meeting: Meeting) -> str | None:
+        if meeting.place_enc is None:
+            return None
+        return self.d.cipher.decrypt_text(meeting.place_enc, _place_aad(meeting.room_id))
+
+    async def _notify_all(self, meeting: Meeting, key: str, skip: str | None = None) -> None:
+        for user in await self._mentions(meeting):
+            if user != skip:
+                await self.d.notify.notify(
+                    user, Kind.MEETING, meeting.room_id, f"meeting{meeting.id}:{key}"
+                )
+
+    def _calendar(self, meeting: Meeting, method: str) -> None:
+        if self.calendar is not None:
+            self.calendar(meeting, method)
+
+    # -- planning ------------------------------------------------------------------------
+
+    async def ny(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        now = self.now()
+        when = self._when(ctx.match.args, now)
+        options = parse_options(ctx.match.args[when.consumed :])
+        if options.unknown:
+            raise CommandProblem(texts.MEETING_UNKNOWN_WORDS)
+        members = {p.user_id for p in await self.d.participants.in_room(room.room_id)}
+        people = [ctx.sender]
+        if room.bruker_user_id:
+            people.insert(0, room.bruker_user_id)
+        for user in await self._resolve(options.people, members):
+            if user not in people:
+                people.append(user)
+        responsible = ctx.sender
+        if options.responsible:
+            (responsible,) = (await self._resolve(options.responsible, members))[:1]
+            if responsible not in people:
+                people.append(responsible)
+        if options.preparation:
+            # The preparation meeting is the bruker and the current behandler only.
+            people = [u for u in people if u in (room.bruker_user_id, ctx.sender, responsible)]
+        place = options.place or (f"Video: {options.video}" if options.video else None)
+        start = int(when.start.timestamp() * 1000)
+        end = start + int(when.duration.total_seconds() * 1000)
+        place_enc = self.d.cipher.encrypt_text(place, _place_aad(room.room_id)) if place else None
+        meeting = await self.meetings.create(
+            room.room_id,
+            "forberedelse" if options.preparation else "forste_mote",
+            start,
+            end,
+            place_enc,
+            responsible,
+            ctx.sender,
+            people,
+            now,
+        )
+        await self.audit(
+            room.room_id, ctx.sender, "meeting_planned", details={"number": meeting.number}
+        )
+        self.schedule(meeting)
+        await self._post(meeting, people)
+        await self._notify_all(meeting, "planned", skip=ctx.sender)
+        self._calendar(meeting, "REQUEST")
+        return None
+
+    async def _resolve(
+        self, readings: tuple[tuple[Target, ...], ...], members: set[str]
+    ) -> list[str]:
+        first_problem: str | None = None
+        for reading in readings:
+            found: list[str] = []
+            for target in reading:
+                result = await self.d.people.resolve(target)
+                if not isinstance(result, Found):
+                    first_problem = first_problem or result.problem
+                    break
+                if result.user_id not in members:
+                    name = await self.d.people.name(result.user_id)
+                    raise CommandProblem(texts.meeting_not_member(name))
+                found.append(result.user_id)
+            else:
+                return found
+        if first_problem:
+            raise CommandProblem(first_problem)
+        return []
+
+    async def _post(self, meeting: Meeting, people: list[str]) -> None:
+        names = [await self.d.people.name(u) for u in people]
+        reply = texts.meeting_posted(
+            meeting.number,
+            meeting.kind,
+            format_when_no(_local(meeting.start_ms)),
+            (meeting.end_ms - meeting.start_ms) // 60_000,
+            self._place(meeting),
+            names,
+            await self.d.people.name(meeting.responsible),
+            people,
+        )
+        await self.d.actions.say(meeting.room_id, reply)
+
+    # -- answers -------------------------------------------------------------------------
+
+    async def bekreft(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._open(room, ctx.match.args)
+        if not await self.meetings.answer(meeting.id, ctx.sender, "confirmed", None, self.now()):
+            raise CommandProblem(texts.MEETING_NOT_PARTICIPANT)
+        return texts.meeting_confirmed(await self.d.people.name(ctx.sender), meeting.number)
+
+    async def kan_ikke(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._open(room, ctx.match.args)
+        proposal = " ".join(ctx.match.args[1:]).strip() or None
+        enc = (
+            self.d.cipher.encrypt_text(proposal, _aad(meeting.id, "proposal")) if proposal else None
+        )
+        if not await self.meetings.answer(meeting.id, ctx.sender, "cannot", enc, self.now()):
+            raise CommandProblem(texts.MEETING_NOT_PARTICIPANT)
+        others = [u for u in await self._mentions(meeting) if u != ctx.sender]
+        await self._notify_all(meeting, f"cannot:{ctx.sender}:{self.now()}", skip=ctx.sender)
+        return texts.meeting_cannot(
+            await self.d.people.name(ctx.sender), meeting.number, proposal, others
+        )
+
+    async def _open(self, room: Brukerrom, args: tuple[str, ...]) -> Meeting:
+        meeting = await self._meeting(room, args)
+        if meeting.status != "planned":
+            raise CommandProblem(texts.MEETING_CANCELLED_ALREADY)
+        return meeting
+
+    # -- moving and cancelling -----------------------------------------------------------
+
+    async def flytt(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._open(room, ctx.match.args)
+        now = self.now()
+        when = self._when(ctx.match.args[1:], now)
+        # Keep the meeting's length unless a new one was written.
+        duration = meeting.end_ms - meeting.start_ms
+        if when.duration != self.policy.default_duration:
+            duration = _ms(when.duration)
+        start = int(when.start.timestamp() * 1000)
+        await self.meetings.move(meeting.id, start, start + duration)
+        moved = await self.meetings.by_id(meeting.id)
+        assert moved is not None
+        await self.audit(
+            room.room_id, ctx.sender, "meeting_moved", details={"number": meeting.number}
+        )
+        self.schedule(moved)
+        await self._notify_all(moved, f"moved:{moved.sequence}", skip=ctx.sender)
+        self._calendar(moved, "REQUEST")
+        return texts.meeting_moved(
+            moved.number, format_when_no(_local(start)), await self._mentions(moved)
+        )
+
+    async def avlys(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._open(room, ctx.match.args)
+        if not await self.meetings.cancel(meeting.id):
+            raise CommandProblem(texts.MEETING_CANCELLED_ALREADY)
+        self._unschedule(meeting.id)
+        reason = " ".join(ctx.match.args[1:]).strip() or None
+        await self.audit(
+            room.room_id, ctx.sender, "meeting_cancelled", details={"number": meeting.number}
+        )
+        cancelled = await self.meetings.by_id(meeting.id)
+        assert cancelled is not None
+        await self._notify_all(cancelled, "cancelled", skip=ctx.sender)
+        self._calendar(cancelled, "CANCEL")
+        return texts.meeting_cancelled(meeting.number, reason, await self._mentions(meeting))
+
+    # -- looking ---------------------------------------------------------------------------
+
+    async def status(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._meeting(room, ctx.match.args)
+        answers = {a.user_id: a.answer for a in await self.meetings.answers(meeting.id)}
+        ordered = answers_bruker_first(list(answers), room.bruker_user_id)
+        rows = [(await self.d.people.name(u), texts.ANSWER_LABELS[answers[u]]) for u in ordered]
+        agenda = await self.meetings.agenda(meeting.id)
+        done = await self.meetings.checklist(meeting.id)
+        steps = [
+            (
+                texts.OPPSKRIFT_STAGE_LABELS[stage],
+                [(texts.OPPSKRIFT_STEP_LABELS[s], s in done) for s in keys],
+            )
+            for stage, keys in OPPSKRIFT
+        ]
+        return texts.meeting_status(
+            texts.meeting_title(meeting.kind, meeting.number),
+            format_when_no(_local(meeting.start_ms))
+            if meeting.status == "planned"
+            else texts.MEETING_CANCELLED_ALREADY,
+            rows,
+            (sum(not i.avoid for i in agenda), sum(i.avoid for i in agenda)),
+            steps,
+            meeting.summary_event_id is not None,
+        )
+
+    async def liste(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        rows = [
+            (m.number, texts.MEETING_KIND_LABELS[m.kind], format_when_no(_local(m.start_ms)))
+            for m in await self.meetings.in_room(room.room_id, self.now())
+        ]
+        return texts.meeting_list(rows)
+
+    async def mine(self, ctx: CommandContext) -> Reply | None:
+        rows = []
+        for m in await self.meetings.for_person(ctx.sender, self.now()):
+            record = await self.d.brukerrom.get(m.room_id)
+            label = record.label if record else "?"
+            rows.append(
+                (
+                    f"{self.d.policies.policy.room.name_prefix} · {label}",
+                    texts.meeting_title(m.kind, m.number),
+                    format_when_no(_local(m.start_ms)),
+                )
+            )
+        return texts.mine_moter(rows)
+
+    # -- agenda and oppskrift --------------------------------------------------------------
+
+    async def agenda(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._meeting(room, ctx.match.args)
+        rest = list(ctx.match.raw_args.split(maxsplit=1)[1:])
+        text = rest[0].strip() if rest else ""
+        if not text:
+            items = await self.meetings.agenda(meeting.id)
+            decoded = [
+                (i.avoid, self.d.cipher.decrypt_text(i.text_enc, _aad(meeting.id, "agenda")))
+                for i in items
+            ]
+            return texts.agenda_view(
+                meeting.number, [t for a, t in decoded if not a], [t for a, t in decoded if a]
+            )
+        avoid = text.lower().startswith("ikke ")
+        if avoid:
+            if ctx.sender != room.bruker_user_id:
+                raise CommandProblem(texts.MEETING_ONLY_BRUKER_AVOID)
+            text = text[5:].strip()
+        enc = self.d.cipher.encrypt_text(text, _aad(meeting.id, "agenda"))
+        await self.meetings.add_agenda(meeting.id, ctx.sender, avoid, enc, self.now())
+        return texts.agenda_added(meeting.number, avoid)
+
+    async def sjekk(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._meeting(room, ctx.match.args)
+        if ctx.sender != meeting.responsible:
+            raise CommandProblem(texts.MEETING_ONLY_RESPONSIBLE)
+        step = normalise_step(" ".join(ctx.match.args[1:]))
+        if step is None:
+            raise CommandProblem(texts.MEETING_BAD_STEP)
+        await self.meetings.tick(meeting.id, step, ctx.sender, self.now())
+        return texts.step_ticked(meeting.number, texts.OPPSKRIFT_STEP_LABELS[step])
+
+    # -- summary ---------------------------------------------------------------------------
+
+    async def oppsummering(self, ctx: CommandContext) -> Reply | None:
+        room = await self._room(ctx)
+        meeting = await self._meeting(room, ctx.match.args)
+        rest = ctx.match.raw_args.split(maxsplit=1)[1:]
+        text = rest[0].strip() if rest else ""
+        editing = text.lower().startswith("endre")
+        if editing:
+            text = text[5:].strip()
+        if not text:
+            raise CommandProblem(texts.MEETING_NEEDS_TEXT)
+        if self.now() < meeting.start_ms:
+            raise CommandProblem(texts.MEETING_NOT_HELD)
+        if editing and meeting.summary_event_id is None:
+            raise CommandProblem(texts.MEETING_NO_SUMMARY)
+        assert room.bruker_user_id is not None
+        intro, sections = split_summary(text)
+        reply = texts.summary_message(
+            room.bruker_user_id, await self.d.people.name(room.bruker_user_id), intro, sections
+        )
+        if editing:
+            assert meeting.summary_event_id is not None
+            event_id = await self.d.actions.edit(room.room_id, meeting.summary_event_id, reply)
+            action = "summary_edited"
+        else:
+            event_id = await self.d.actions.say(room.room_id, reply)
+            action = "summary_posted"
+        await self.d.actions.set_state(room.room_id, "m.room.pinned_events", {"pinned": [event_id]})
+        enc = self.d.cipher.encrypt_text(reply.body, _aad(meeting.id, "summary"))
+        await self.meetings.set_summary(
+            meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
+        )
+        await self.meetings.tick(meeting.id, "oppsummering", ctx.sender, self.now())
+        await self.audit(room.room_id, ctx.sender, action, details={"number": meeting.number})
+        # The summary text goes by SMS only if the bruker chose that (audited when chosen).
+        wants_text = await self.d.notify.wants_summary_text(room.bruker_user_id)
+        secret = reply.body if wants_text else None
+        await self.d.notify.notify(
+            room.bruker_user_id,
+            Kind.SUMMARY,
+            room.room_id,
+            f"summary{meeting.id}:{event_id}",
+            secret=secret,
+        )
+        return None
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def schedule(self, meeting: Meeting) -> None:
+        p = self.policy
+        plan = (
+            ("reminded_first_ms", meeting.start_ms - _ms(p.first_reminder)),
+            ("reminded_second_ms", meeting.start_ms - _ms(p.second_reminder)),
+            ("unconfirmed_ms", meeting.start_ms - _ms(p.unconfirmed_check)),
+            ("summary_asked_ms", meeting.end_ms),
+            ("summary_nudged_ms", meeting.end_ms + _ms(p.summary_nudge)),
+        )
+        now = self.now()
+        for column, at in plan:
+            if getattr(meeting, column) is not None:
+                continue
+            if column.startswith(("reminded", "unconfirmed")) and at < meeting.created_ms:
+                continue  # planned later than this reminder would have gone: skip it
+            self._scheduler.add_job(
+                self._job,
+                "date",
+                run_date=datetime.fromtimestamp(max(at, now) / 1000, UTC),
+                args=[meeting.id, column],
+                id=f"meeting:{meeting.id}:{column}",
+                replace_existing=True,
+                misfire_grace_time=None,
+                coalesce=True,
+            )
+
+    def _unschedule(self, meeting_id: int) -> None:
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith(f"meeting:{meeting_id}:"):
+                job.remove()
+
+    async def resume(self) -> int:
+        planned = await self.meetings.planned()
+        for meeting in planned:
+            self.schedule(meeting)
+        return len(planned)
+
+    async def _job(self, meeting_id: int, column: str) -> None:
+        try:
+            await self.run_job(meeting_id, column)
+        except Exception:
+            log.exception("meeting job %s for %s failed", column, meeting_id)
+
+    async def run_job(self, meeting_id: int, column: str) -> None:
+        meeting = await self.meetings.by_id(meeting_id)
+        if meeting is None or meeting.status != "planned":
+            return
+        if column == "summary_nudged_ms" and meeting.summary_event_id is not None:
+            return
+        if column == "unconfirmed_ms":
+            missing = [
+                a.user_id
+                for a in await self.meetings.answers(meeting.id)
+                if a.answer != "confirmed"
+            ]
+            if not missing:
+                return
+        if not await self.meetings.mark_job(meeting.id, column, self.now()):
+            return  # already done: a restart never repeats a reminder
+        when = format_when_no(_local(meeting.start_ms))
+        people = await self._mentions(meeting)
+        if column.startswith("reminded"):
+            await self.d.actions.say(
+                meeting.room_id, texts.meeting_reminder(meeting.number, when, people)
+            )
+            await self._notify_all(meeting, f"{column}:{meeting.sequence}")
+        elif column == "unconfirmed_ms":
+            names = [await self.d.people.name(u) for u in missing]
+            await self.d.actions.say(
+                meeting.room_id,
+                texts.meeting_unconfirmed(meeting.responsible, meeting.number, names),
+            )
+            await self.d.notify.notify(
+                meeting.responsible,
+                Kind.REMINDER,
+                meeting.room_id,
+                f"meeting{meeting.id}:unconfirmed:{meeting.sequence}",
+            )
+        elif column == "summary_asked_ms":
+            await self.d.actions.say(
+                meeting.room_id, texts.summary_ask(meeting.responsible, meeting.number)
+            )
+            await self.d.notify.notify(
+                meeting.responsible,
+                Kind.REMINDER,
+                meeting.room_id,
+                f"meeting{meeting.id}:summary-ask",
+            )
+        else:
+            await self.d.actions.say(
+                meeting.room_id, texts.summary_nudge(meeting.responsible, meeting.number)
+            )
+            await self.d.notify.notify(
+                meeting.responsible,
+                Kind.REMINDER,
+                meeting.room_id,
+                f"meeting{meeting.id}:summary-nudge",
+            )
+
+
+def _ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)
