@@ -804,6 +804,21 @@ def meeting_posted(
     return Reply(body, html, tuple(mentions))
 
 
+def oppskrift_posted(number: int, steps: Sequence[tuple[str, Sequence[str]]]) -> Reply:
+    """The pilot's oppskrift as a checklist, right after a meeting is planned."""
+    lines = [f"Oppskrift for møte {number} (kryss av med «!sjekk {number} <steg>»):"]
+    html = [f"<p><strong>{escape(lines[0])}</strong></p>"]
+    for stage, labels in steps:
+        lines.append(f"{stage}:")
+        lines += [f"  ☐ {label}" for label in labels]
+        html.append(
+            f"<p>{escape(stage)}</p><ul>"
+            + "".join(f"<li>☐ {escape(label)}</li>" for label in labels)
+            + "</ul>"
+        )
+    return Reply("\n".join(lines), "".join(html))
+
+
 def meeting_confirmed(name: str, number: int) -> Reply:
     return Reply(f"{name} kommer på møte {number}.", None)
 

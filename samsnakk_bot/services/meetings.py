@@ -164,6 +164,19 @@ class MeetingService(RoomUseCase):
         )
         self.schedule(meeting)
         await self._post(meeting, people)
+        await self.d.actions.say(
+            room.room_id,
+            texts.oppskrift_posted(
+                meeting.number,
+                [
+                    (
+                        texts.OPPSKRIFT_STAGE_LABELS[stage],
+                        [texts.OPPSKRIFT_STEP_LABELS[k] for k in keys],
+                    )
+                    for stage, keys in OPPSKRIFT
+                ],
+            ),
+        )
         await self._notify_all(meeting, "planned", skip=ctx.sender)
         self._calendar(meeting, "REQUEST")
         return None

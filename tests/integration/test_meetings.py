@@ -273,11 +273,17 @@ async def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(stack: S
 
     await command(app, trond, room, f"!møte ny {_in_days(3, 10)}", "")
     await per.wait_for_message(room, lambda s: "(møte 1)" in s.body)
-    early = await command(app, trond, room, "!oppsummering 1 Alt gikk fint")
+    early = await command(app, trond, room, "!oppsummering 1 Alt gikk fint", "Møtet har")
     assert "har ikke vært ennå" in early
     dm = await dm_with_bot(app, trond)
     elsewhere = await command(app, trond, dm, f"!møte ny {_in_days(3, 10)}")
     assert "kan ikke brukes her" in elsewhere
     mine = await command(app, trond, dm, "!mine møter", "Dine kommende møter")
     assert "Det første møtet (møte 1)" in mine
+
+    await command(app, trond, room, f"!møte ny {_in_days(1, 15)} forberedelse", "")
+    oppskrift = await _last_bot(app, per, room, "Oppskrift for møte 2")
+    assert "☐ Lag agendaen sammen med brukeren" in oppskrift
+    listing = await command(app, trond, room, "!møte liste", "Kommende møter")
+    assert listing.index("Møte 2: Forberedelsesmøte") < listing.index("Møte 1: Det første møtet")
     assert outsider.user_id not in await members(app, room)
