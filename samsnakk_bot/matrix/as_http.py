@@ -28,6 +28,7 @@ class AppserviceHttp:
         self.user_id = user_id
         self.device_id: str | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     async def __aenter__(self) -> AppserviceHttp:
         return self
@@ -36,11 +37,15 @@ class AppserviceHttp:
         await self.close()
 
     def _http(self) -> aiohttp.ClientSession:
+        if self._closed:
+            # A task that outlived stop() must not leave a new, never-closed session behind.
+            raise RuntimeError("the appservice HTTP client is closed")
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         return self._session
 
     async def close(self) -> None:
+        self._closed = True
         if self._session is not None:
             await self._session.close()
 
