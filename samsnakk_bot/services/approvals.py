@@ -8,6 +8,7 @@ the row before acting, so a job that runs late or twice is harmless.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -177,16 +178,7 @@ class ApprovalService(RoomUseCase):
         await self.d.actions.invite(room.room_id, candidate)
         await self.audit(room.room_id, self.d.bot_user_id, "invited", subject=candidate)
         if request.requested_by != by:
-            name = await self.d.people.name(candidate)
-            await self.d.actions.say(
-                room.room_id, texts.request_approved(request.requested_by, request.number, name)
-            )
-            await self.d.notify.notify(
-                request.requested_by,
-                Kind.REQUEST_OUTCOME,
-                room.room_id,
-                f"request{request.id}:approved",
-            )
+            await self._tell_requester(request, texts.request_approved, "approved")
 
     async def avsla(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx, open_only=True)
@@ -316,15 +308,19 @@ class ApprovalService(RoomUseCase):
             subject=request.candidate_user_id,
             details={"number": request.number},
         )
+        await self._tell_requester(request, texts.request_expired, "expired")
+
+    async def _tell_requester(
+        self, request: ParticipantRequest, reply: Callable[[str, int, str], Reply], outcome: str
+    ) -> None:
+        """The outcome in the room (mentioning the requester), and a varsel to them."""
         name = await self.d.people.name(request.candidate_user_id)
-        await self.d.actions.say(
-            request.room_id, texts.request_expired(request.requested_by, request.number, name)
-        )
+        await self.d.actions.say(request.room_id, reply(request.requested_by, request.number, name))
         await self.d.notify.notify(
             request.requested_by,
             Kind.REQUEST_OUTCOME,
             request.room_id,
-            f"request{request.id}:expired",
+            f"request{request.id}:{outcome}",
         )
 
     async def cancel_all(self, room_id: str, actor: str) -> None:

@@ -27,7 +27,7 @@ from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.onboarding import OnboardingService
-from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.people import Found, NotFound
 from samsnakk_bot.services.room_common import (
     CommandProblem,
     RoomDeps,
@@ -103,22 +103,10 @@ class BrukerromService(RoomUseCase):
     async def resolve_people(
         self, readings: tuple[tuple[Target, ...], ...], sender: str
     ) -> list[str]:
-        """The first reading in which everyone is found; else the first reading's problem."""
-        first_problem: str | None = None
-        for reading in readings:
-            found_all: list[str] = []
-            for target in reading:
-                found = await self.d.people.resolve(target)
-                if not isinstance(found, Found):
-                    first_problem = first_problem or found.problem
-                    break
-                if found.user_id not in found_all and found.user_id != sender:
-                    found_all.append(found.user_id)
-            else:
-                return found_all
-        if first_problem is not None:
-            raise CommandProblem(first_problem)
-        return []
+        found = await self.d.people.resolve_all(readings)
+        if isinstance(found, NotFound):
+            raise CommandProblem(found.problem)
+        return [u for u in found if u != sender]
 
     async def new_label(self) -> str:
         for _ in range(50):

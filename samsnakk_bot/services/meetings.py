@@ -28,7 +28,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.people import NotFound
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store.brukerrom import Brukerrom
 from samsnakk_bot.store.meetings import Meeting, MeetingRepo
@@ -184,23 +184,14 @@ class MeetingService(RoomUseCase):
     async def _resolve(
         self, readings: tuple[tuple[Target, ...], ...], members: set[str]
     ) -> list[str]:
-        first_problem: str | None = None
-        for reading in readings:
-            found: list[str] = []
-            for target in reading:
-                result = await self.d.people.resolve(target)
-                if not isinstance(result, Found):
-                    first_problem = first_problem or result.problem
-                    break
-                if result.user_id not in members:
-                    name = await self.d.people.name(result.user_id)
-                    raise CommandProblem(texts.meeting_not_member(name))
-                found.append(result.user_id)
-            else:
-                return found
-        if first_problem:
-            raise CommandProblem(first_problem)
-        return []
+        """People named in a meeting command: found, and already in the room."""
+        found = await self.d.people.resolve_all(readings)
+        if isinstance(found, NotFound):
+            raise CommandProblem(found.problem)
+        for user in found:
+            if user not in members:
+                raise CommandProblem(texts.meeting_not_member(await self.d.people.name(user)))
+        return found
 
     async def _post(self, meeting: Meeting, people: list[str]) -> None:
         names = [await self.d.people.name(u) for u in people]

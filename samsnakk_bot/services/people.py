@@ -49,6 +49,23 @@ class People:
         names = [f"{a.display_name or a.user_id} ({a.user_id})" for a in matches[:5]]
         return NotFound(texts.person_ambiguous(target.value, names))
 
+    async def resolve_all(self, readings: tuple[tuple[Target, ...], ...]) -> list[str] | NotFound:
+        """The first reading in which everyone is found (in order, no repeats); otherwise
+        the first reading's problem, which is the most likely thing the person meant."""
+        first: NotFound | None = None
+        for reading in readings:
+            found: list[str] = []
+            for target in reading:
+                result = await self.resolve(target)
+                if isinstance(result, NotFound):
+                    first = first or result
+                    break
+                if result.user_id not in found:
+                    found.append(result.user_id)
+            else:
+                return found
+        return first if first is not None else []
+
     async def name(self, user_id: str) -> str:
         if user_id in self._names:
             return self._names[user_id]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
-from brukerrom_flow import command, create_brukerrom, dm_with_bot, members
+from brukerrom_flow import audit_has, command, create_brukerrom, dm_with_bot, members
 from icalendar import Calendar
 from matrix_harness import MatrixUser, new_user
 from sqlalchemy import update
@@ -210,7 +210,7 @@ async def test_the_per_scenario(stack: Stack) -> None:
             break
         await asyncio.sleep(0.05)
     assert pinned.content["pinned"] != [summary_event]
-    actions = [e.action for e in await app.audit.for_room(room)]
+    actions = await audit_has(app, room, "summary_posted", "summary_edited")
     assert "summary_posted" in actions and "summary_edited" in actions
 
     # A second meeting is cancelled: CANCEL with the next sequence.
