@@ -392,11 +392,11 @@ class MeetingService(RoomUseCase):
         else:
             event_id = await self.d.actions.say(room.room_id, reply)
             action = "summary_posted"
-        await self.d.actions.set_state(room.room_id, "m.room.pinned_events", {"pinned": [event_id]})
         enc = self.d.cipher.encrypt_text(reply.body, _aad(meeting.id, "summary"))
         await self.meetings.set_summary(
             meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
         )
+        await self.d.actions.set_state(room.room_id, "m.room.pinned_events", {"pinned": [event_id]})
         await self.meetings.tick(meeting.id, "oppsummering", ctx.sender, self.now())
         await self.audit(room.room_id, ctx.sender, action, details={"number": meeting.number})
         # The summary text goes by SMS only if the bruker chose that (audited when chosen).
