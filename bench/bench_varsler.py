@@ -27,7 +27,7 @@ from bridge.channels.sms_linkmobility import LinkMobilityConfig
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.config import VarselConfig
 from samsnakk_bot.policies import load_policies
-from samsnakk_bot.services.varsler import ADDRESS_AAD
+from samsnakk_bot.services.varsler import address_aad
 from samsnakk_bot.store.varsler import NewVarsel
 
 
@@ -121,7 +121,7 @@ async def main(rounds: int, bulk: int) -> None:
                     "reminder",
                     None,
                     now,
-                    cipher.encrypt(f"+47415{n:05d}".encode(), ADDRESS_AAD),
+                    cipher.encrypt(f"+47415{n:05d}".encode(), address_aad(f"bulk:{n}")),
                 )
                 for n in range(bulk)
             ]

@@ -29,7 +29,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import VarselPolicy
-from samsnakk_bot.services.varsler import ADDRESS_AAD, SECRET_AAD
+from samsnakk_bot.services.varsler import address_aad, secret_aad
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import Outcome, Varsel, VarselRepo
 
@@ -179,7 +179,7 @@ class OutboxWorker:
     def _calendar_email(self, v: Varsel, address: str) -> OutboundEmail:
         if v.secret_enc is None:
             raise PermanentFailure("calendar varsel without its invitation")
-        ics = self._cipher.decrypt(v.secret_enc, SECRET_AAD)
+        ics = self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key))
         cancel = b"METHOD:CANCEL" in ics
         subject = texts.CALENDAR_CANCEL_SUBJECT if cancel else texts.CALENDAR_SUBJECT
         body = texts.CALENDAR_CANCEL_BODY if cancel else texts.CALENDAR_BODY
@@ -189,10 +189,14 @@ class OutboxWorker:
     def _address(self, v: Varsel) -> str:
         if v.address_enc is None:
             raise PermanentFailure(f"{v.channel} varsel without an address")
-        return self._cipher.decrypt(v.address_enc, ADDRESS_AAD).decode()
+        return self._cipher.decrypt(v.address_enc, address_aad(v.idem_key)).decode()
 
     def _sms_text(self, v: Varsel) -> str:
-        secret = self._cipher.decrypt(v.secret_enc, SECRET_AAD).decode() if v.secret_enc else None
+        secret = (
+            self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key)).decode()
+            if v.secret_enc
+            else None
+        )
         if v.kind == "onboarding_code" and secret:
             text = texts.onboarding_sms(secret, self._code_hours())
         elif v.kind == "summary" and secret:

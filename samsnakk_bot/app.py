@@ -127,9 +127,11 @@ class SamsnakkApp:
                 self.deps.people,
                 cfg.varsler.email.from_address,
                 self._tasks,
+                self.participants,
             )
         self.meeting_service = MeetingService(self.deps, self.meetings, self.scheduler, calendar)
         self.meeting_service.register(self.commands)
+        self.rooms_service.on_close.append(self.meeting_service.cancel_all_in_room)
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
@@ -218,10 +220,11 @@ class SamsnakkApp:
         await self.db.upgrade()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
-        await self.bot.start()
+        # Handlers first: start() answers commands that arrived while we were down.
         self.bot.set_message_handler(self._on_message)
         self.bot.set_greeting(self._greeting)
         self.bot.set_poll_handler(self._on_poll)
+        await self.bot.start()
         self.inbox.add_handler(
             MembershipHandler(
                 self.cfg.bot_user_id,
@@ -232,7 +235,8 @@ class SamsnakkApp:
                 self.clock,
             )
         )
-        self.inbox.add_handler(Guard(self.deps, self.rooms_service, self._tasks))
+        self.guard = Guard(self.deps, self.rooms_service, self._tasks)
+        self.inbox.add_handler(self.guard)
         self.inbox.add_handler(self.varsler.on_event)
         self.scheduler.start()
         resumed = await self.approvals.resume()
@@ -241,6 +245,7 @@ class SamsnakkApp:
         log.info("resumed the jobs of %d planned meetings", meetings)
         self._tasks.spawn(self.inbox.run(), "inbox")
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
+        self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:

@@ -42,6 +42,7 @@ UNENCRYPTED_ROOM_REFUSAL = (
     "Start en ny, kryptert direktemelding med meg, så svarer jeg der."
 )
 
+BOT_NAME = "Samsnakk-boten"
 DM_CLOSED = "Samtalen er avsluttet."
 ONLY_DIRECT_CHATS = "Samsnakk-boten blir bare med i direktesamtaler."
 
@@ -562,6 +563,9 @@ def code_accepted(label: str) -> Reply:
     )
 
 
+CODE_NOT_FOR_STAFF = (
+    "Koden er til brukeren selv og kan ikke brukes fra en ansatt-konto. Gi den til brukeren."
+)
 CODE_BAD_FORMAT = "Koden har åtte tegn, for eksempel «!kode K7QM-3XHP»."
 
 
@@ -748,6 +752,19 @@ OPPSUMMERING_DETAILS = (
     "«Dette skjer videre» og «Neste avtale». «!oppsummering 1 endre …» erstatter den."
 )
 
+# Examples shown by «!hjelp <kommando>».
+GODKJENN_EXAMPLE = "!godkjenn 1"
+VARSEL_OPPSUMMERING_EXAMPLE = "!varsel sms-oppsummering på"
+MOTE_BEKREFT_EXAMPLE = "!møte bekreft 1"
+MOTE_KAN_IKKE_EXAMPLE = "!møte kan-ikke 1 torsdag passer bedre"
+MOTE_FLYTT_EXAMPLE = "!møte flytt 1 17.11 kl 10"
+MOTE_AVLYS_EXAMPLE = "!møte avlys 1"
+AGENDA_EXAMPLE = "!agenda 1 Hva skjer på DPS"
+SJEKK_EXAMPLE = "!sjekk 1 agenda"
+OPPSUMMERING_EXAMPLE = "!oppsummering 1 Vi ble enige om ny time"
+AVSLA_EXAMPLE = "!avslå 1"
+MOTE_EXAMPLE = "!møte 1"
+
 # Calendar invitations travel through mail servers unencrypted: neutral words only.
 CALENDAR_TITLE = "Samsnakk-møte"
 CALENDAR_DESCRIPTION = "Se detaljene i Samsnakk-appen."
@@ -772,6 +789,10 @@ OPPSKRIFT_STEP_LABELS = {
     "oppsummering": "Oppsummering er sendt til brukeren",
     "neste-avtale": "Neste avtale er klar",
 }
+
+
+def video_place(link: str) -> str:
+    return f"Video: {link}"
 
 
 def meeting_title(kind: str, number: int) -> str:
@@ -955,6 +976,9 @@ def mine_moter(rows: Sequence[tuple[str, str, str]]) -> Reply:
     return Reply("Dine kommende møter:\n" + "\n".join(lines), None)
 
 
+MEETING_ONE_RESPONSIBLE = (
+    "Skriv én ansvarlig etter «ansvarlig», for eksempel «ansvarlig @sara:samsnakk.localhost»."
+)
 MEETING_UNKNOWN = "Jeg finner ikke det møtenummeret her. Skriv «!møte liste» for å se møtene."
 MEETING_NOT_PARTICIPANT = "Du er ikke deltaker på det møtet."
 MEETING_ONLY_RESPONSIBLE = "Bare den ansvarlige for møtet kan krysse av i oppskriften."

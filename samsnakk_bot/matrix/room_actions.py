@@ -90,6 +90,19 @@ class MatrixRoomActions:
             content["formatted_body"] = f"* {new['formatted_body']}"
         return await self.say_event(room_id, "m.room.message", content)
 
+    async def pin(self, room_id: str, event_id: str) -> None:
+        """Pin ``event_id`` first, keeping the room's other pins."""
+        try:
+            current = await self._bot.http.request(
+                "GET", self._room_path(room_id, "state/m.room.pinned_events/")
+            )
+            pinned = [e for e in current.get("pinned", []) if e != event_id]
+        except MatrixHttpError as err:
+            if err.status != 404:
+                raise
+            pinned = []
+        await self.set_state(room_id, "m.room.pinned_events", {"pinned": [event_id, *pinned]})
+
     async def joined_members(self, room_id: str) -> set[str]:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
         return set(result.get("joined", {}))

@@ -220,7 +220,8 @@ class ApprovalService(RoomUseCase):
         if user == room.bruker_user_id:
             raise CommandProblem(texts.CANNOT_REMOVE_BRUKER)
         name = await self.d.people.name(user)
-        if not await self.d.participants.end(room.room_id, user, "removed", self.d.clock.now_ms()):
+        ended = await self.d.participants.end(room.room_id, user, "removed", self.now())
+        if not ended and user not in await self.d.actions.joined_members(room.room_id):
             raise CommandProblem(texts.not_in_room(name))
         self.d.access.invalidate(room.room_id)
         await self.d.actions.kick(room.room_id, user, texts.removed(name).body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import (
@@ -46,6 +47,8 @@ class BrukerromService(RoomUseCase):
         self, deps: RoomDeps, approvals: ApprovalService, onboarding: OnboardingService
     ) -> None:
         super().__init__(deps)
+        # Called with (room_id, actor) when a room closes, e.g. to cancel its meetings.
+        self.on_close: list[Callable[[str, str], Awaitable[None]]] = []
         self.approvals = approvals
         self.onboarding = onboarding
 
@@ -153,6 +156,8 @@ class BrukerromService(RoomUseCase):
 
     async def post_consent_prompt(self, room: Brukerrom) -> None:
         assert room.bruker_user_id is not None
+        if await self.d.polls.has_consent_poll(room.room_id):
+            return  # a rejoin or a replayed join: the question is already in the room
         consent = self.d.policies.policy.consent
         await self.d.actions.say(
             room.room_id, texts.consent_prompt(room.bruker_user_id, consent.text)
@@ -231,10 +236,13 @@ class BrukerromService(RoomUseCase):
     async def close(self, room: Brukerrom, actor: str) -> None:
         """Archive: everyone but the bot removed, pending requests cancelled, name marked."""
         now = self.now()
-        await self.d.brukerrom.close(room.room_id, now)
+        if not await self.d.brukerrom.close(room.room_id, now):
+            return  # someone else closed it a moment ago: do not kick and announce twice
         for p in await self.d.participants.in_room(room.room_id):
             await self.d.participants.end(room.room_id, p.user_id, "removed", now)
         await self.approvals.cancel_all(room.room_id, actor)
+        for hook in self.on_close:
+            await hook(room.room_id, actor)
         self.d.access.invalidate(room.room_id)
         for user in await self.d.actions.joined_members(room.room_id):
             if user != self.d.bot_user_id:
@@ -294,6 +302,6 @@ class BrukerromService(RoomUseCase):
         entries = (await self.d.audit.for_room(room.room_id))[-LOG_LIMIT:]
         people = {e.actor for e in entries} | {e.subject for e in entries if e.subject}
         names = {u: await self.d.people.name(u) for u in people if u.startswith("@")}
-        names[self.d.bot_user_id] = "Samsnakk-boten"
+        names[self.d.bot_user_id] = texts.BOT_NAME
         rows = [(e.ts_ms, e.actor, e.subject, e.action, e.details) for e in entries]
         return texts.innsyn_log(rows, names)

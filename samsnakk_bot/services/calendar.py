@@ -14,6 +14,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.varsler import VarselService, email_aad
 from samsnakk_bot.store import AccountRepo
+from samsnakk_bot.store.brukerrom import ParticipantRepo
 from samsnakk_bot.store.meetings import Meeting, MeetingRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -29,7 +30,9 @@ class MeetingCalendar:
         people: People,
         organizer_email: str,
         tasks: TaskGroup,
+        participants: ParticipantRepo,
     ) -> None:
+        self._participants = participants
         self._varsler = varsler
         self._meetings = meetings
         self._accounts = accounts
@@ -46,6 +49,8 @@ class MeetingCalendar:
         uid = stable_uid(f"samsnakk-meeting:{meeting.id}:{meeting.created_ms}", domain)
         sent = 0
         for answer in await self._meetings.answers(meeting.id):
+            if not await self._participants.is_approved(meeting.room_id, answer.user_id):
+                continue
             account = await self._accounts.get(answer.user_id)
             if account is None or account.role == "bruker":
                 continue  # brukere get their varsel in the app or by SMS, not a calendar file

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import (
     IN_BRUKERROM,
+    IN_DM,
     PLACES,
     ROLE_BRUKER,
     CommandMatch,
@@ -74,6 +75,8 @@ class CommandService:
         parsed = parse_command(body)
         if where is None:
             return None  # not a room we serve; say nothing rather than leak anything
+        if where == IN_DM and record is not None and record.dm_user_id != sender:
+            return None  # a DM serves exactly one person
         if parsed is None:
             return texts.not_a_command_in_dm() if where == "dm" else None
         match = self.registry.match(parsed)

@@ -6,16 +6,19 @@ unapproved in the room: whoever joins without approval is kicked at once, and au
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain.brukerrom import power_levels, power_levels_safe
+from samsnakk_bot.domain.brukerrom import power_levels, power_levels_safe, unapproved_members
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
+# How often every brukerrom's members are compared with its approvals.
+SWEEP_INTERVAL_S = 600.0
 
 
 class Guard(RoomUseCase):
@@ -92,3 +95,42 @@ class Guard(RoomUseCase):
         ):
             self.d.access.invalidate(room_id)
         await self.audit(room_id, user, "left")
+
+    # -- the sweep: a failed kick, a missed event or a crash is caught up later ------------
+
+    async def sweep_room(self, room_id: str) -> int:
+        """Remove everyone joined who is not approved (everyone but the bot if closed)."""
+        room = await self.d.brukerrom.get(room_id)
+        if room is None:
+            return 0
+        approved = (
+            frozenset()
+            if room.state == "closed"
+            else frozenset(p.user_id for p in await self.d.participants.in_room(room_id))
+        )
+        joined = frozenset(await self.d.actions.joined_members(room_id))
+        extra = unapproved_members(joined, approved, self.d.bot_user_id)
+        for user in sorted(extra):
+            await self.d.actions.kick(room_id, user, texts.guard_removed().body)
+            await self.audit(
+                room_id, self.d.bot_user_id, "kicked_unapproved", user, {"by": "sweep"}
+            )
+        return len(extra)
+
+    async def sweep_all(self) -> int:
+        removed = 0
+        for room in await self.d.brukerrom.list_all():
+            try:
+                removed += await self.sweep_room(room.room_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("sweep of %s failed; next round will try again", room.room_id)
+        return removed
+
+    async def run_sweeps(self, interval_s: float = SWEEP_INTERVAL_S) -> None:
+        while True:
+            removed = await self.sweep_all()
+            if removed:
+                log.warning("sweep removed %d unapproved members", removed)
+            await asyncio.sleep(interval_s)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain.brukerrom import Target, parse_number
+from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
 from samsnakk_bot.domain.meetings import (
     OPPSKRIFT,
@@ -102,7 +102,18 @@ class MeetingService(RoomUseCase):
         return result
 
     async def _mentions(self, meeting: Meeting) -> list[str]:
-        return [a.user_id for a in await self.meetings.answers(meeting.id)]
+        """The meeting's people who are still approved in its room (removed people drop out)."""
+        approved = {p.user_id for p in await self.d.participants.in_room(meeting.room_id)}
+        return [a.user_id for a in await self.meetings.answers(meeting.id) if a.user_id in approved]
+
+    async def cancel_all_in_room(self, room_id: str, actor: str) -> None:
+        """A closed room has no meetings: cancel them quietly (everyone was just told)."""
+        for meeting in await self.meetings.in_room(room_id):
+            if await self.meetings.cancel(meeting.id):
+                self._unschedule(meeting.id)
+                await self.audit(
+                    room_id, actor, "meeting_cancelled", details={"number": meeting.number}
+                )
 
     def _place(self, meeting: Meeting) -> str | None:
         if meeting.place_enc is None:
@@ -138,13 +149,16 @@ class MeetingService(RoomUseCase):
                 people.append(user)
         responsible = ctx.sender
         if options.responsible:
-            (responsible,) = (await self._resolve(options.responsible, members))[:1]
+            named = await self._resolve(options.responsible, members)
+            if len(named) != 1:
+                raise CommandProblem(texts.MEETING_ONE_RESPONSIBLE)
+            responsible = named[0]
             if responsible not in people:
                 people.append(responsible)
         if options.preparation:
             # The preparation meeting is the bruker and the current behandler only.
             people = [u for u in people if u in (room.bruker_user_id, ctx.sender, responsible)]
-        place = options.place or (f"Video: {options.video}" if options.video else None)
+        place = options.place or (texts.video_place(options.video) if options.video else None)
         start = int(when.start.timestamp() * 1000)
         end = start + int(when.duration.total_seconds() * 1000)
         place_enc = self.d.cipher.encrypt_text(place, _place_aad(room.room_id)) if place else None
@@ -317,11 +331,13 @@ class MeetingService(RoomUseCase):
     async def mine(self, ctx: CommandContext) -> Reply | None:
         rows = []
         for m in await self.meetings.for_person(ctx.sender, self.now()):
+            if not await self.d.participants.is_approved(m.room_id, ctx.sender):
+                continue  # removed from that room: its meetings are no longer theirs
             record = await self.d.brukerrom.get(m.room_id)
             label = record.label if record else "?"
             rows.append(
                 (
-                    f"{self.d.policies.policy.room.name_prefix} · {label}",
+                    room_name(self.d.policies.policy.room.name_prefix, label),
                     texts.meeting_title(m.kind, m.number),
                     format_when_no(_local(m.start_ms)),
                 )
@@ -396,7 +412,10 @@ class MeetingService(RoomUseCase):
         await self.meetings.set_summary(
             meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
         )
-        await self.d.actions.set_state(room.room_id, "m.room.pinned_events", {"pinned": [event_id]})
+        # The original stays pinned (clients show its latest edit); other pins are kept.
+        original = meeting.summary_event_id if editing else event_id
+        assert original is not None
+        await self.d.actions.pin(room.room_id, original)
         await self.meetings.tick(meeting.id, "oppsummering", ctx.sender, self.now())
         await self.audit(room.room_id, ctx.sender, action, details={"number": meeting.number})
         # The summary text goes by SMS only if the bruker chose that (audited when chosen).

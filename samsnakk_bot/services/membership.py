@@ -60,6 +60,17 @@ class MembershipHandler:
         if (
             record is not None
             and record.kind == "dm"
+            and membership in ("join", "invite")
+            and target not in (self._bot, record.dm_user_id)
+        ):
+            # No longer one-to-one: what the bot says there (settings, codes, varsler) is for
+            # one person only, so it stops treating the room as a DM and leaves.
+            await self._rooms.upsert_kind(room_id, "other", now_ms=self._clock.now_ms())
+            await self._actions.leave(room_id, texts.DM_CLOSED)
+            return
+        if (
+            record is not None
+            and record.kind == "dm"
             and target == record.dm_user_id
             and membership in ("leave", "ban")
         ):

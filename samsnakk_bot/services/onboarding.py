@@ -87,6 +87,13 @@ class OnboardingService(RoomUseCase):
         if code is None:
             raise CommandProblem(texts.CODE_BAD_FORMAT)
         record = await self._codes.find(self._hash(code))
+        account = await self.d.accounts.get(ctx.sender)
+        if record is not None and (
+            ctx.sender == record.created_by or (account is not None and account.role != "bruker")
+        ):
+            # Only the bruker's own account may become the room's bruker (security rule 6).
+            await self.audit(record.room_id, ctx.sender, "code_failed", details={"staff": True})
+            raise CommandProblem(texts.CODE_NOT_FOR_STAFF)
         valid = record is not None and record.used_ms is None and now < record.expires_ms
         if not valid or record is None or not await self._codes.use(record.id, ctx.sender, now):
             await self._codes.add_failure(ctx.sender, now)

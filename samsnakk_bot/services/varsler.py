@@ -31,8 +31,17 @@ from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, Varsel
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
-ADDRESS_AAD = b"varsel_address"
-SECRET_AAD = b"varsel_secret"
+
+
+def address_aad(idem_key: str) -> bytes:
+    """Binds an outbox address to its own row: a blob moved to another row won't decrypt."""
+    return f"varsel_address:{idem_key}".encode()
+
+
+def secret_aad(idem_key: str) -> bytes:
+    return f"varsel_secret:{idem_key}".encode()
+
+
 # Stored as quiet_start when the person has turned quiet hours off (None means policy default).
 QUIET_OFF = -1
 
@@ -94,7 +103,9 @@ class VarselService:
             )
         return prefs, stored
 
-    def _address(self, channel: str, user_id: str, stored: VarselPrefs | None) -> bytes | None:
+    def _address(
+        self, channel: str, user_id: str, stored: VarselPrefs | None, idem_key: str
+    ) -> bytes | None:
         """The address as it is now, re-encrypted for the outbox row."""
         if stored is None or channel == "app":
             return None
@@ -105,7 +116,7 @@ class VarselService:
         )
         if blob is None:
             return None
-        return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), ADDRESS_AAD)
+        return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), address_aad(idem_key))
 
     def _not_before(self, channel: str, kind: Kind, prefs: Prefs, at_ms: int) -> int:
         if not held_by_quiet_hours(channel, kind):
@@ -118,20 +129,21 @@ class VarselService:
         if "epost" not in self.d.available:
             return False
         _, stored = await self.settings(user_id)
-        address = self._address("epost", user_id, stored)
+        idem_key = f"calendar:-:{user_id}:epost:{key}"
+        address = self._address("epost", user_id, stored, idem_key)
         if address is None:
             return False
         now = self.d.clock.now_ms()
         made = await self.d.outbox.enqueue(
             NewVarsel(
-                idem_key=f"calendar:-:{user_id}:epost:{key}",
+                idem_key=idem_key,
                 user_id=user_id,
                 channel="epost",
                 kind="calendar",
                 room_id=None,
                 not_before_ms=now,
                 address_enc=address,
-                secret_enc=self.d.cipher.encrypt(ics, SECRET_AAD),
+                secret_enc=self.d.cipher.encrypt(ics, secret_aad(idem_key)),
             ),
             now,
         )
@@ -162,6 +174,9 @@ class VarselService:
         made = 0
         for channel in channels_for(prefs, kind):
             at = now
+            idem_key = f"{kind.value}:{room_id or '-'}:{user_id}:{channel}:{event_key}"
+            if await self.d.outbox.exists(idem_key):
+                continue  # a replayed trigger: this event was already counted
             if kind is Kind.MESSAGE and room_id is not None:
                 if await self.d.outbox.merge_into_pending(user_id, room_id, kind, channel):
                     continue
@@ -169,19 +184,19 @@ class VarselService:
                 if throttle(last, False, now, period) is Throttle.LATER and last is not None:
                     at = last + period
             secret_enc = (
-                self.d.cipher.encrypt(secret.encode(), SECRET_AAD)
+                self.d.cipher.encrypt(secret.encode(), secret_aad(idem_key))
                 if secret and channel == "sms"
                 else None
             )
             made += await self.d.outbox.enqueue(
                 NewVarsel(
-                    idem_key=f"{kind.value}:{room_id or '-'}:{user_id}:{channel}:{event_key}",
+                    idem_key=idem_key,
                     user_id=user_id,
                     channel=channel,
                     kind=kind.value,
                     room_id=room_id,
                     not_before_ms=self._not_before(channel, kind, prefs, at),
-                    address_enc=self._address(channel, user_id, stored),
+                    address_enc=self._address(channel, user_id, stored, idem_key),
                     secret_enc=secret_enc,
                 ),
                 now,
@@ -195,16 +210,17 @@ class VarselService:
         if "sms" not in self.d.available:
             return False
         now = self.d.clock.now_ms()
+        idem_key = f"{Kind.ONBOARDING_CODE.value}:{room_id}:-:sms:{key}"
         made = await self.d.outbox.enqueue(
             NewVarsel(
-                idem_key=f"{Kind.ONBOARDING_CODE.value}:{room_id}:-:sms:{key}",
+                idem_key=idem_key,
                 user_id=None,
                 channel="sms",
                 kind=Kind.ONBOARDING_CODE.value,
                 room_id=room_id,
                 not_before_ms=now,
-                address_enc=self.d.cipher.encrypt(phone_e164.encode(), ADDRESS_AAD),
-                secret_enc=self.d.cipher.encrypt(code.encode(), SECRET_AAD),
+                address_enc=self.d.cipher.encrypt(phone_e164.encode(), address_aad(idem_key)),
+                secret_enc=self.d.cipher.encrypt(code.encode(), secret_aad(idem_key)),
             ),
             now,
         )

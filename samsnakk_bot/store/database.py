@@ -64,7 +64,8 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        # Errors must never print bound values: they can be event payloads or personal data.
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

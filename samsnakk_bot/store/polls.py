@@ -42,6 +42,13 @@ class PollRepo:
                 )
             )
 
+    async def has_consent_poll(self, room_id: str) -> bool:
+        stmt = select(_polls.c.event_id).where(
+            _polls.c.room_id == room_id, _polls.c.purpose == "consent"
+        )
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt)).first() is not None
+
     async def get(self, event_id: str) -> Poll | None:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(select(_polls).where(_polls.c.event_id == event_id))).first()

@@ -94,6 +94,11 @@ class VarselRepo:
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
+    async def exists(self, idem_key: str) -> bool:
+        stmt = select(_varsler.c.id).where(_varsler.c.idem_key == idem_key)
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt)).first() is not None
+
     async def merge_into_pending(self, user_id: str, room_id: str, kind: str, channel: str) -> bool:
         """Count one more event on the varsel still waiting in this thread, if there is one."""
         waiting = (

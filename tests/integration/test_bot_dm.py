@@ -71,3 +71,30 @@ async def test_unencrypted_dm_is_switched_to_e2ee_before_the_bot_speaks(
         room, lambda s: s.sender == app.cfg.bot_user_id, timeout=20
     )
     assert greeting.decrypted
+
+
+async def test_command_sent_while_the_bot_was_down_is_answered_after_restart(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    room = await ansatt.create_dm(app.cfg.bot_user_id)
+    await ansatt.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    await app.stop()
+    mark = len(ansatt.seen)
+    await ansatt.send(room, "!hjelp")
+    await app.start()
+    reply = await ansatt.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id, after=mark, timeout=20
+    )
+    assert "Dette kan du skrive til meg" in reply.body
+
+
+async def test_bot_leaves_a_dm_that_gets_a_third_person(
+    app: SamsnakkApp, ansatt: MatrixUser, bruker: MatrixUser
+) -> None:
+    room = await ansatt.create_dm(app.cfg.bot_user_id)
+    await ansatt.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    await ansatt.client.room_invite(room, bruker.user_id)
+    await bruker.accept_invite(room)
+    await ansatt.wait_for_member(room, app.cfg.bot_user_id, "leave")
+    record = await app.rooms.get(room)
+    assert record is not None and record.kind == "other"

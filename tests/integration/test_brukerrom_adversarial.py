@@ -181,3 +181,18 @@ async def test_expired_request_cannot_be_approved(
     after = await app.requests.get(room, 1)
     assert after is not None and after.status == "expired"
     assert "request_expired" in await _audit_actions(app, room)
+
+
+async def test_sweep_removes_someone_whose_kick_failed(
+    app: SamsnakkApp, make_user: UserFactory, setting: tuple[str, MatrixUser, MatrixUser]
+) -> None:
+    """The approval is gone but the kick never happened (e.g. Synapse answered 500)."""
+    room, _, per = setting
+    vera = await make_user("ansatt", "NAV Askøy", "Vera")
+    await command(app, per, room, f"!legg-til {vera.user_id}", "er invitert")
+    await vera.accept_invite(room)
+    await app.participants.end(room, vera.user_id, "removed", 0)  # DB updated, no kick
+    assert vera.user_id in await members(app, room)
+    assert await app.guard.sweep_room(room) == 1
+    assert vera.user_id not in await members(app, room)
+    assert "kicked_unapproved" in await _audit_actions(app, room)

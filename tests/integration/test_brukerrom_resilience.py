@@ -37,6 +37,11 @@ async def test_code_onboarding_single_use_expiry_and_rate_limit(
     codes = await app.onboarding._codes.for_room(room)
     assert codes[0].phone_enc is not None and b"91234567" not in codes[0].phone_enc
 
+    # The creator sees the code, but a staff account can never become the bruker.
+    trond_dm = await dm_with_bot(app, trond)
+    refused = await command(app, trond, trond_dm, f"!kode {code}", "Koden er til brukeren")
+    assert "ansatt-konto" in refused
+
     per_dm = await dm_with_bot(app, per)
     answer = await command(app, per, per_dm, f"!kode {code.lower()}", "invitert")
     assert "Samsnakk · " in answer
@@ -72,6 +77,8 @@ async def test_code_onboarding_single_use_expiry_and_rate_limit(
     assert mallory.user_id not in await members(app, room3)
     actions = [e.action for e in await app.audit.for_actor(mallory.user_id)]
     assert actions.count("code_failed") == 5
+    record = await app.brukerrom.get(room)
+    assert record is not None and record.bruker_user_id == per.user_id
 
     bad = await command(app, trond, await dm_with_bot(app, trond), "!rom ny +47 22 33 44 55")
     assert "ikke et norsk mobilnummer" in bad
