@@ -284,3 +284,30 @@ async def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(stack: S
     listing = await command(app, trond, room, "!møte liste", "Kommende møter")
     assert listing.index("Møte 2: Forberedelsesmøte") < listing.index("Møte 1: Det første møtet")
     assert outsider.user_id not in await members(app, room)
+
+
+async def test_unconfirmed_check_and_summary_nudge_go_to_the_responsible_once(
+    stack: Stack,
+) -> None:
+    app = stack.app
+    trond = await _person(stack, "ansatt", "Trond", "Askøy kommune")
+    per = await _person(stack, "bruker", "Per", "")
+    room = await create_brukerrom(app, trond, per)
+    await command(app, trond, room, f"!møte ny {_in_days(5, 13)}", "")
+    await per.wait_for_message(room, lambda s: "(møte 1)" in s.body)
+    await command(app, trond, room, "!møte bekreft 1", "kommer på møte 1")
+    meeting = await app.meetings.get(room, 1)
+    assert meeting is not None
+
+    for _ in range(2):  # the job may fire twice; the responsible hears it once
+        await app.meeting_service.run_job(meeting.id, "unconfirmed_ms")
+    told = await trond.wait_for_message(room, lambda s: "har ikke bekreftet" in s.body)
+    assert told.body.endswith("Per har ikke bekreftet ennå.")  # Trond confirmed
+    assert told.content["m.mentions"] == {"user_ids": [trond.user_id]}
+    for _ in range(2):
+        await app.meeting_service.run_job(meeting.id, "summary_nudged_ms")
+    await trond.wait_for_message(room, lambda s: "venter på oppsummeringen" in s.body)
+    await asyncio.sleep(0.5)
+    bodies = [s.body for s in trond.seen if s.room_id == room]
+    assert sum("har ikke bekreftet" in b for b in bodies) == 1
+    assert sum("venter på oppsummeringen" in b for b in bodies) == 1
