@@ -71,13 +71,18 @@ async def test_ping_and_user_query(app: SamsnakkApp) -> None:
 async def test_synapse_reaches_us_through_appservice_ping(app: SamsnakkApp) -> None:
     """Synapse's own ping (MSC2659) proves the registration, URL and hs_token line up."""
     url = f"{app.cfg.homeserver.url}/_matrix/client/v1/appservice/{app.cfg.appservice.id}/ping"
+    # After our restarts, Synapse's pool may hold a dead keep-alive connection to us; its first
+    # use fails with M_CONNECTION_FAILED and is dropped, so a second attempt is the real answer.
     async with aiohttp.ClientSession() as http:
-        async with http.post(
-            url, json={"transaction_id": "ci"}, headers=_auth(app.cfg.appservice.as_token)
-        ) as resp:
-            body = await resp.json()
-            assert resp.status == 200, body
-            assert body["duration_ms"] >= 0
+        for _ in range(3):
+            async with http.post(
+                url, json={"transaction_id": "ci"}, headers=_auth(app.cfg.appservice.as_token)
+            ) as resp:
+                body = await resp.json()
+                if body.get("errcode") != "M_CONNECTION_FAILED":
+                    break
+        assert resp.status == 200, body
+        assert body["duration_ms"] >= 0
 
 
 async def test_healthz_and_metrics(app: SamsnakkApp) -> None:
