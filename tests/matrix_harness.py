@@ -162,7 +162,7 @@ class MatrixUser:
         return str(resp.event_id)
 
     async def wait_for_message(
-        self, room_id: str, match: Callable[[Seen], bool], timeout: float = 15.0, after: int = 0
+        self, room_id: str, match: Callable[[Seen], bool], timeout: float = 30.0, after: int = 0
     ) -> Seen:
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -25,6 +25,7 @@ from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.services.access import AccessService
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # (actor, room_id, action, subject, details) -> appended to the audit log.
 AuditFn = Callable[[str, str | None, str, str, dict[str, Any]], Awaitable[object]]
@@ -88,6 +89,8 @@ class AntispamRoutes:
         self._audit = audit
         self._metrics = metrics
         self._deadline_s = deadline_s
+        # Checks that outlived their deadline: kept referenced until they finish.
+        self._late: set[asyncio.Future[Any]] = set()
 
     def register(self, app: web.Application) -> None:
         app.router.add_post(PATH, self.handle)
@@ -104,12 +107,11 @@ class AntispamRoutes:
             return await self._check_event(request)
         question: _Question | None = None
         try:
-            async with asyncio.timeout(self._deadline_s):
-                body = await _json_object(request)
-                if callback == PING:
-                    return _pong(body)
-                question = _parse(callback, body)
-                decision = await self._decide(question)
+            body = await _json_object(request)
+            if callback == PING:
+                return _pong(body)
+            question = _parse(callback, body)
+            decision = await self._within_deadline(self._decide(question), self._deadline_s)
         except _Malformed as exc:
             log.warning("antispam %s: refused a malformed request (%s)", label, exc.reason)
             decision = AccessDecision(False, exc.reason)
@@ -161,6 +163,21 @@ class AntispamRoutes:
             {"errcode": "M_FORBIDDEN", "error": texts.ACCESS_STATE_CHANGE_REFUSED}, status=403
         )
 
+    async def _within_deadline(self, work: Coroutine[Any, Any, _T], seconds: float) -> _T:
+        """Wait at most ``seconds`` for ``work``, but never cancel it.
+
+        Cancelling a database call half-way (e.g. inside SQLite's BEGIN IMMEDIATE) can leave a
+        lock behind that stalls every later check; a late answer is only abandoned.
+        """
+        task = asyncio.ensure_future(work)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), seconds)
+        except TimeoutError:
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
+            task.add_done_callback(_consume_exception)
+            raise
+
     async def _decide(self, q: _Question) -> AccessDecision:
         if q.callback == INVITE:
             return await self._access.may_invite(q.room_id, q.actor, q.subject)
@@ -177,8 +194,9 @@ class AntispamRoutes:
         if q.callback == FEDERATED_INVITE:
             details["federated"] = True
         try:
-            async with asyncio.timeout(AUDIT_DEADLINE_S):
-                await self._audit(q.actor, q.room_id, q.action, q.subject, details)
+            await self._within_deadline(
+                self._audit(q.actor, q.room_id, q.action, q.subject, details), AUDIT_DEADLINE_S
+            )
         except Exception as exc:
             # The refusal stands whatever happens to its audit entry.
             log.error("could not audit a refusal in %s: %s", q.room_id, type(exc).__name__)
@@ -186,6 +204,11 @@ class AntispamRoutes:
 
     def _count(self, callback: str, outcome: str) -> None:
         self._metrics.antispam_decisions.labels(callback, outcome).inc()
+
+
+def _consume_exception(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("a late antispam task failed: %s", type(task.exception()).__name__)
 
 
 def _forbidden(reason: str) -> web.Response:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -377,3 +378,23 @@ class ChecklistRow(Base):
     step: Mapped[str] = mapped_column(String(32), primary_key=True)
     done_by: Mapped[str] = mapped_column(String(255))
     done_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class DirectoryEntryRow(Base):
+    """A staff member in the katalog. E-mail and phone are field-encrypted; the rest is what
+    every ansatt may search, and ``search_text`` is that, folded (domain.directory.fold)."""
+
+    __tablename__ = "directory_entries"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(128))
+    help_text: Mapped[str | None] = mapped_column(Text)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    search_text: Mapped[str] = mapped_column(Text)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(255))
