@@ -22,7 +22,7 @@ async def command(
     room: str,
     text: str,
     expect: str | None = None,
-    timeout: float = 15.0,
+    timeout: float = 30.0,
 ) -> str:
     """Send a command and return the bot's next message body in that room."""
     mark = len(user.seen)

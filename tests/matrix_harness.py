@@ -178,7 +178,7 @@ class MatrixUser:
         raise AssertionError(f"{self.user_id}: no matching message in {room_id}; saw {bodies}")
 
     async def wait_for_member(
-        self, room_id: str, user_id: str, membership: str, timeout: float = 15.0
+        self, room_id: str, user_id: str, membership: str, timeout: float = 30.0
     ) -> None:
         async def current() -> str | None:
             resp = await self.client.room_get_state_event(room_id, "m.room.member", user_id)
@@ -194,7 +194,7 @@ class MatrixUser:
             await asyncio.sleep(0.05)
         raise AssertionError(f"{user_id} in {room_id} is {last!r}, expected {membership!r}")
 
-    async def accept_invite(self, room_id: str | None = None, timeout: float = 15.0) -> str:
+    async def accept_invite(self, room_id: str | None = None, timeout: float = 30.0) -> str:
         """Join ``room_id`` (or the first room we are invited to) once the invite arrives."""
 
         def invited() -> str | None:

@@ -46,7 +46,7 @@ async def _prefer(stack: Stack, user: MatrixUser, *commands: str) -> None:
         assert "Lagret" in answer
 
 
-async def _eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+async def _eventually(check: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not check():
         if asyncio.get_running_loop().time() > deadline:

@@ -223,8 +223,9 @@ def seed_two_orgs(db: Database) -> Seed:
     # a5: ended on the last evening, summarised the next morning (after the period).
     a5_meeting = s.meeting("a5", "forberedelse", at(9, 30, 22), at(9, 30, 23))
     s.audit("a5", "summary_posted", at(10, 1, 9), number=a5_meeting)
-    # a6: ended on the last evening, no summary yet.
+    # a6: ended on the last evening, no summary yet (the entry the day before is older).
     s.meeting("a6", "forberedelse", at(9, 30, 20), at(9, 30, 21))
+    s.audit("a6", "summary_posted", at(9, 29))
     # b1: first meeting a day after creation, summarised.
     b1_first = s.meeting("b1", "forste_mote", at(9, 5), at(9, 5, 1))
     s.audit("b1", "summary_posted", at(9, 5, 2), number=b1_first)
