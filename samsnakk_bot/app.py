@@ -36,6 +36,7 @@ from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.inbox import InboxService
+from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.onboarding import OnboardingService
@@ -48,6 +49,7 @@ from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, Secre
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.codes import CodeRepo
+from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.polls import PollRepo
@@ -135,6 +137,8 @@ class SamsnakkApp:
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
+        self.directory = DirectoryRepo(self.db, self.cipher)
+        KatalogCommands(self.directory, self.policies).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(

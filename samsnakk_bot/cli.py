@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply the Alembic migrations")
     _add_config(up)
 
+    katalog = sub.add_parser("katalog", help="the staff directory")
+    katalog_sub = katalog.add_subparsers(dest="katalog_command", required=True)
+    kimport = katalog_sub.add_parser(
+        "import", help="import staff from CSV (all or nothing; problems listed by line)"
+    )
+    _add_config(kimport)
+    kimport.add_argument("file", type=Path)
+
     varsler = sub.add_parser("varsler", help="the varsel outbox")
     varsler_sub = varsler.add_subparsers(dest="varsler_command", required=True)
     vstatus = varsler_sub.add_parser(
@@ -122,6 +130,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "audit":
         return audit_verify(cfg)
+    if args.command == "katalog":
+        from samsnakk_bot.directory_import import import_csv
+
+        return asyncio.run(import_csv(cfg, args.file))
     if args.command == "varsler":
         from samsnakk_bot.varsler_report import print_status
 

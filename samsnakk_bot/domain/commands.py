@@ -506,6 +506,15 @@ def _brukerrom_specs() -> list[CommandSpec]:
             room,
         ),
         _spec(
+            "katalog",
+            t.KATALOG_USAGE,
+            t.KATALOG_SUMMARY,
+            t.KATALOG_DETAILS,
+            t.KATALOG_EXAMPLE,
+            {ROLE_ANSATT, ROLE_ADMIN},
+            {IN_DM, IN_BRUKERROM},
+        ),
+        _spec(
             "logg",
             t.LOGG_USAGE,
             t.LOGG_SUMMARY,
