@@ -97,6 +97,7 @@ class SamsnakkApp:
         self.access = AccessService(self.brukerrom, self.participants, bot)
         self.actions = MatrixRoomActions(self.bot)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.directory = DirectoryRepo(self.db, self.cipher)
         self.polls = PollRepo(self.db)
         self._build_varsler()
         self.deps = RoomDeps(
@@ -107,7 +108,7 @@ class SamsnakkApp:
             requests=self.requests,
             accounts=self.accounts,
             actions=self.actions,
-            people=People(self.accounts, self.actions),
+            people=People(self.accounts, self.actions, self.directory, self.policies),
             audit=self.audit,
             access=self.access,
             clock=self.clock,
@@ -137,7 +138,6 @@ class SamsnakkApp:
         for service in (self.rooms_service, self.approvals, self.onboarding):
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
-        self.directory = DirectoryRepo(self.db, self.cipher)
         KatalogCommands(self.directory, self.policies).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, TargetKind
+from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.ports import RoomActions
 from samsnakk_bot.store import AccountRepo
+from samsnakk_bot.store.directory import DirectoryRepo
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,17 @@ class NotFound:
 
 
 class People:
-    def __init__(self, accounts: AccountRepo, actions: RoomActions) -> None:
+    def __init__(
+        self,
+        accounts: AccountRepo,
+        actions: RoomActions,
+        directory: DirectoryRepo | None = None,
+        policies: Policies | None = None,
+    ) -> None:
         self._accounts = accounts
         self._actions = actions
+        self._directory = directory
+        self._policies = policies
         self._names: dict[str, str] = {}
 
     async def resolve(self, target: Target) -> Found | NotFound:
@@ -33,6 +43,11 @@ class People:
             return Found(target.value)
         if target.kind is TargetKind.PHONE:
             return NotFound(texts.person_not_found(target.value))
+        if self._directory is not None:
+            hits = await self._directory.search(target.value, limit=5)
+            exact = [h for h in hits if h.name.casefold() == target.value.casefold()]
+            if len(exact) == 1 or len(hits) == 1:
+                return Found((exact or hits)[0].user_id)
         wanted = target.value.casefold().lstrip("@")
         accounts = [a for a in await self._accounts.list_all() if a.role != "bruker"]
         exact = [
@@ -69,8 +84,11 @@ class People:
     async def name(self, user_id: str) -> str:
         if user_id in self._names:
             return self._names[user_id]
+        entry = await self._directory.get(user_id) if self._directory is not None else None
         account = await self._accounts.get(user_id)
-        name = account.display_name if account and account.display_name else None
+        name = entry.name if entry is not None and entry.active else None
+        if name is None and account is not None and account.display_name:
+            name = account.display_name
         if name is None:
             name = await self._actions.display_name(user_id)
         name = name or user_id.removeprefix("@").split(":")[0]
@@ -78,9 +96,14 @@ class People:
         return name
 
     async def describe(self, user_id: str) -> str:
+        """Name (organisation, role): from the directory when the person is in it."""
+        entry = await self._directory.get(user_id) if self._directory is not None else None
+        if entry is not None and entry.active:
+            org = self._policies.organisations.by_id(entry.org_id) if self._policies else None
+            return texts.describe_person(entry.name, org.name if org else entry.org_id, entry.role)
         account = await self._accounts.get(user_id)
-        org = account.org if account else None
-        return texts.describe_person(await self.name(user_id), org, None)
+        org_name = account.org if account else None
+        return texts.describe_person(await self.name(user_id), org_name, None)
 
     async def role_of(self, user_id: str) -> str | None:
         account = await self._accounts.get(user_id)

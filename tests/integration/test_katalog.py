@@ -43,3 +43,29 @@ async def test_ansatt_finds_psykolog_in_askoy_and_bruker_is_refused(
     per_dm = await dm_with_bot(app, per)
     refused = await command(app, per, per_dm, "!katalog psykolog")
     assert "kan ikke brukes her" in refused
+
+
+async def test_proposal_by_directory_name_shows_role_and_organisation(
+    app: SamsnakkApp, make_user: UserFactory
+) -> None:
+    from brukerrom_flow import create_brukerrom
+
+    trond = await make_user("ansatt", "Askøy kommune", "Trond")
+    per = await make_user("bruker", None, "Per")
+    vera = await make_user("ansatt", None, None)
+    entry = check_entry(
+        {
+            "matrix_id": vera.user_id,
+            "navn": "Vera Katalogsen",
+            "organisasjon": "nav-askoy",
+            "rolle": "veileder",
+        },
+        app.policies.organisations,
+    )
+    assert isinstance(entry, EntryIn), entry
+    await app.directory.upsert(entry, "@admin:samsnakk.localhost", 0)
+    room = await create_brukerrom(app, trond, per)
+    mark = len(per.seen)
+    await trond.send(room, "!legg-til Vera Katalogsen")
+    prompt = await per.wait_for_message(room, lambda s: "Forespørsel 1" in s.body, after=mark)
+    assert "Vera Katalogsen (NAV Askøy, veileder)" in prompt.body
