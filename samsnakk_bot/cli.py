@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply the Alembic migrations")
     _add_config(up)
 
+    rapport = sub.add_parser("rapport", help="usage report (aggregate only, counts <5 hidden)")
+    _add_config(rapport)
+    rapport.add_argument("--format", choices=["csv", "png"], default="csv")
+    rapport.add_argument("--org", default=None, help="organisation name as in the accounts")
+    rapport.add_argument(
+        "--periode", default="måned", help="måned, 2026-10 or 2026-09-01..2026-10-15"
+    )
+    rapport.add_argument("--output", "-o", type=Path, required=True)
+
     katalog = sub.add_parser("katalog", help="the staff directory")
     katalog_sub = katalog.add_subparsers(dest="katalog_command", required=True)
     kimport = katalog_sub.add_parser(
@@ -130,6 +139,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "audit":
         return audit_verify(cfg)
+    if args.command == "rapport":
+        from samsnakk_bot.report_cli import write_report
+
+        return asyncio.run(write_report(cfg, args.format, args.org, args.periode, args.output))
     if args.command == "katalog":
         from samsnakk_bot.directory_import import import_csv
 
