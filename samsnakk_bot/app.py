@@ -30,6 +30,7 @@ from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.services.access import AccessService
+from samsnakk_bot.services.admin import AdminService
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
@@ -46,6 +47,7 @@ from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
+from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.codes import CodeRepo
@@ -139,6 +141,8 @@ class SamsnakkApp:
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
+        self.admin = AdminService(self.deps, AdminRoomRepo(self.db), self.db)
+        self.admin.register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
@@ -250,6 +254,7 @@ class SamsnakkApp:
         self._tasks.spawn(self.inbox.run(), "inbox")
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
+        self._tasks.spawn(self.admin.ensure_admin_rooms(), "admin rooms")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:

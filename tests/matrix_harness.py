@@ -17,6 +17,8 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     RoomCreateResponse,
+    RoomEncryptedFile,
+    RoomEncryptedImage,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
@@ -79,7 +81,10 @@ class MatrixUser:
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
-        self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(
+            self._record,
+            (RoomMessageText, RoomMessageNotice, RoomEncryptedImage, RoomEncryptedFile),
+        )
         self.client.add_event_callback(self._record_other, UnknownEvent)
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:

@@ -1037,6 +1037,52 @@ REPORT_PERIOD_PROBLEMS = {
     "FUTURE": "Perioden ligger fram i tid. Velg en periode som har vært.",
 }
 
+# --- Kommune admins ---------------------------------------------------------------------------
+
+ADMIN_ROOM_NAME = "Samsnakk admin"
+ADMIN_GREETING = (
+    "Dette er administrasjonsrommet for {org}. Her kan dere hente rapporter og revisjonslogger. "
+    "Skriv «!hjelp» for å se kommandoene."
+)
+ADMIN_RAPPORT_USAGE = "!admin rapport [måned | 2026-10 | 2026-09-01..2026-10-15]"
+ADMIN_RAPPORT_SUMMARY = (
+    "Bruksrapport for organisasjonen: tall uten personopplysninger, og et diagram."
+)
+ADMIN_RAPPORT_EXAMPLE = "!admin rapport 2026-10"
+ADMIN_REVISJON_USAGE = "!admin revisjon <rom | ansatt> [periode]"
+ADMIN_REVISJON_SUMMARY = (
+    "Revisjonslogg (CSV) for et rom eller en ansatt, til kontroll av tilganger."
+)
+ADMIN_REVISJON_EXAMPLE = "!admin revisjon Samsnakk · 4821"
+ADMIN_ONLY = "Dette er en kommando for administratorer. Forsøket er logget."
+ADMIN_OTHER_ORG = "Du kan bare administrere din egen organisasjon."
+ADMIN_UNKNOWN_TARGET = "Jeg finner ikke det rommet eller den ansatte. Skriv romnavnet (for eksempel «Samsnakk · 4821») eller en Matrix-ID."
+ADMIN_EMPTY = "Ingen hendelser i perioden."
+AUDIT_CSV_HEADER = ("id", "tidspunkt", "rom", "aktør", "handling", "gjelder", "hash")
+
+
+def admin_greeting(org: str) -> Reply:
+    return Reply(ADMIN_GREETING.format(org=org), None)
+
+
+def admin_report_intro(org: str, period: str, lines: Sequence[tuple[str, str]]) -> Reply:
+    heading = f"Bruksrapport for {org}, {period}. Tall under 5 vises som «<5»."
+    body = "\n".join([heading, *(f"• {label}: {value}" for label, value in lines)])
+    html = (
+        _html_paragraph(heading)
+        + "<ul>"
+        + "".join(f"<li>{escape(label)}: {escape(value)}</li>" for label, value in lines)
+        + "</ul>"
+    )
+    return Reply(body, html)
+
+
+def admin_revisjon_done(what: str, count: int) -> Reply:
+    return Reply(
+        f"Revisjonslogg for {what}: {count} hendelser. Filen er kryptert og ligger over.", None
+    )
+
+
 # --- Katalog (the staff directory) --------------------------------------------------------------
 
 KATALOG_USAGE = "!katalog <søk>"
@@ -1087,6 +1133,7 @@ ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv i
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
 # other fields come from the entry's details (e.g. ``{version}`` for consent).
 AUDIT_ACTION_LABELS: dict[str, str] = {
+    "admin_refused": "prøvde en administratorkommando uten å være administrator",
     "sms_summary_on": "valgte å få oppsummeringer som tekst på SMS",
     "sms_summary_off": "slo av oppsummeringer som tekst på SMS",
     "command_refused": "prøvde en kommando bare brukeren kan bruke, men fikk ikke lov",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from samsnakk_bot.domain.brukerrom import ROOM_VERSION
+from nio import UploadResponse
+
+from samsnakk_bot.domain.brukerrom import ROOM_VERSION, initial_state, power_levels
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.matrix.bot import BotRuntime, reply_content
@@ -89,6 +92,44 @@ class MatrixRoomActions:
         if "formatted_body" in new:
             content["formatted_body"] = f"* {new['formatted_body']}"
         return await self.say_event(room_id, "m.room.message", content)
+
+    async def send_file(
+        self, room_id: str, data: bytes, mime: str, filename: str, msgtype: str
+    ) -> str:
+        """Upload ``data`` encrypted (the server stores ciphertext only) and post it."""
+        client = self._bot.client
+        assert client is not None
+        upload, keys = await client.upload(
+            io.BytesIO(data),
+            content_type=mime,
+            filename=filename,
+            encrypt=True,
+            filesize=len(data),
+        )
+        if not isinstance(upload, UploadResponse) or keys is None:
+            raise RuntimeError(f"upload failed: {getattr(upload, 'status_code', upload)}")
+        content = {
+            "msgtype": msgtype,
+            "body": filename,
+            "filename": filename,
+            "info": {"mimetype": mime, "size": len(data)},
+            "file": {**keys, "url": upload.content_uri},
+            "m.mentions": {},
+        }
+        return await self.say_event(room_id, "m.room.message", content)
+
+    async def create_admin_room(self, name: str, invite: list[str]) -> str:
+        body = {
+            "name": name,
+            "preset": "private_chat",
+            "visibility": "private",
+            "room_version": ROOM_VERSION,
+            "initial_state": initial_state("joined"),
+            "power_level_content_override": power_levels(),
+            "invite": invite,
+        }
+        result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        return str(result["room_id"])
 
     async def pin(self, room_id: str, event_id: str) -> None:
         """Pin ``event_id`` first, keeping the room's other pins."""

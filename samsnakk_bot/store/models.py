@@ -398,3 +398,13 @@ class DirectoryEntryRow(Base):
     search_text: Mapped[str] = mapped_column(Text)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     updated_by: Mapped[str] = mapped_column(String(255))
+
+
+class AdminRoomRow(Base):
+    """The one admin room per organisation, where its kommune admins give bot commands."""
+
+    __tablename__ = "admin_rooms"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,161 @@
+"""Kommune admins: one encrypted admin room per organisation, reports and audit exports.
+
+An admin acts only on their own organisation. Everything an admin does, or tries to do
+without the right, goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
+from samsnakk_bot.policies import Organisation
+from samsnakk_bot.report_output import figures_png
+from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
+from samsnakk_bot.store import Database
+from samsnakk_bot.store.admin_rooms import AdminRoomRepo
+from samsnakk_bot.store.audit import AuditEntry
+from samsnakk_bot.store.report_queries import usage_figures
+
+log = logging.getLogger(__name__)
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class AdminService(RoomUseCase):
+    def __init__(self, deps: RoomDeps, admin_rooms: AdminRoomRepo, db: Database) -> None:
+        super().__init__(deps)
+        self._admin_rooms = admin_rooms
+        self._db = db
+
+    def register(self, commands: CommandService) -> None:
+        commands.add_handler("admin rapport", guarded(self.rapport))
+        commands.add_handler("admin revisjon", guarded(self.revisjon))
+
+    # -- the rooms ---------------------------------------------------------------------
+
+    async def ensure_admin_rooms(self) -> int:
+        """An encrypted admin room for every organisation that lists admins who exist."""
+        made = 0
+        for org in self.d.policies.organisations.organisations:
+            if not org.admins or await self._admin_rooms.room_for(org.id) is not None:
+                continue
+            admins = [a for a in org.admins if await self.d.actions.user_exists(a)]
+            if not admins:
+                continue
+            for admin in admins:
+                self.d.access.expect_invite(admin)
+            room_id = await self.d.actions.create_admin_room(
+                f"{texts.ADMIN_ROOM_NAME} · {org.name}", admins
+            )
+            now = self.now()
+            await self.d.rooms.upsert_kind(room_id, "admin", now_ms=now)
+            await self.d.rooms.set_encrypted(room_id, "m.megolm.v1.aes-sha2", now)
+            await self._admin_rooms.add(org.id, room_id, now)
+            await self.audit(
+                room_id,
+                self.d.bot_user_id,
+                "admin_action",
+                details={"what": "admin_room_created", "org": org.id},
+            )
+            made += 1
+        return made
+
+    async def _org_for(self, ctx: CommandContext) -> Organisation:
+        """The room's organisation, if the sender is one of its admins; audited refusal else."""
+        org_id = await self._admin_rooms.org_of(ctx.room_id)
+        org = self.d.policies.organisations.by_id(org_id) if org_id else None
+        account = await self.d.accounts.get(ctx.sender)
+        listed = org is not None and ctx.sender in org.admins
+        by_role = (
+            org is not None
+            and account is not None
+            and account.role == "admin"
+            and account.org in (org.name, org.id)
+        )
+        if org is None or not (listed or by_role):
+            await self.audit(
+                ctx.room_id, ctx.sender, "admin_refused", details={"command": ctx.match.spec.name}
+            )
+            raise CommandProblem(texts.ADMIN_ONLY)
+        return org
+
+    def _period(self, text: str) -> Period:
+        period = parse_period(text.strip(), datetime.now(OSLO))
+        if isinstance(period, PeriodProblem):
+            raise CommandProblem(texts.REPORT_PERIOD_PROBLEMS[period.name])
+        return period
+
+    # -- !admin rapport ----------------------------------------------------------------
+
+    async def rapport(self, ctx: CommandContext) -> Reply | None:
+        org = await self._org_for(ctx)
+        period = self._period(ctx.match.raw_args)
+        figures = await usage_figures(
+            self._db, org.name, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
+        )
+        lines = [(texts.REPORT_LABELS.get(f.key, f.key), shown(f)) for f in figures]
+        label = f"{period.first_day:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"
+        await self.d.actions.say(ctx.room_id, texts.admin_report_intro(org.name, label, lines))
+        # matplotlib is CPU work: keep it off the event loop.
+        png = await asyncio.to_thread(
+            figures_png, figures, f"{texts.REPORT_TITLE} – {org.name}", texts.REPORT_LABELS
+        )
+        await self.d.actions.send_file(
+            ctx.room_id, png, "image/png", "samsnakk-rapport.png", "m.image"
+        )
+        await self.audit(
+            ctx.room_id, ctx.sender, "admin_action", details={"what": "report", "org": org.id}
+        )
+        return None
+
+    # -- !admin revisjon ---------------------------------------------------------------
+
+    async def revisjon(self, ctx: CommandContext) -> Reply | None:
+        org = await self._org_for(ctx)
+        words = ctx.match.raw_args.strip()
+        target = classify_target(words.split()[0]) if words else None
+        entries = []
+        if target is not None and target.kind is TargetKind.MATRIX_ID:
+            account = await self.d.accounts.get(target.value)
+            if account is None or account.org not in (org.name, org.id):
+                raise CommandProblem(texts.ADMIN_OTHER_ORG)
+            entries = await self.d.audit.for_actor(target.value)
+            what = target.value
+        else:
+            label = words.rsplit("·", 1)[-1].strip() if words else ""
+            room = next((r for r in await self.d.brukerrom.list_all() if r.label == label), None)
+            if room is None:
+                raise CommandProblem(texts.ADMIN_UNKNOWN_TARGET)
+            creator = await self.d.accounts.get(room.creator_user_id)
+            if creator is None or creator.org not in (org.name, org.id):
+                raise CommandProblem(texts.ADMIN_OTHER_ORG)
+            entries = await self.d.audit.for_room(room.room_id)
+            what = room_name(self.d.policies.policy.room.name_prefix, room.label)
+        data = _audit_csv(entries)
+        await self.d.actions.send_file(ctx.room_id, data, "text/csv", "revisjonslogg.csv", "m.file")
+        await self.audit(
+            ctx.room_id,
+            ctx.sender,
+            "admin_action",
+            details={"what": "audit_export", "entries": len(entries)},
+        )
+        return texts.admin_revisjon_done(what, len(entries))
+
+
+def _audit_csv(entries: list[AuditEntry]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(texts.AUDIT_CSV_HEADER)
+    for e in entries:
+        when = datetime.fromtimestamp(e.ts_ms / 1000, OSLO).isoformat(timespec="seconds")
+        writer.writerow([e.id, when, e.room_id or "", e.actor, e.action, e.subject or "", e.hash])
+    return out.getvalue().encode("utf-8")

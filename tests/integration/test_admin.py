@@ -1,0 +1,64 @@
+"""Kommune admins in their encrypted admin room: a report with an encrypted chart, an audit
+export for their own organisation's room, and a refusal across organisations."""
+
+from __future__ import annotations
+
+import pytest
+from brukerrom_flow import command, create_brukerrom
+from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_user
+from nio import MemoryDownloadResponse
+from nio.crypto.attachments import decrypt_attachment
+
+from samsnakk_bot.app import SamsnakkApp
+
+pytestmark = pytest.mark.synapse
+
+
+async def _decrypted_file(user: MatrixUser, content: dict) -> bytes:  # type: ignore[type-arg]
+    file = content["file"]
+    download = await user.client.download(mxc=file["url"])
+    assert isinstance(download, MemoryDownloadResponse), download
+    assert download.body[:8] != b"\x89PNG\r\n\x1a\n"  # the server holds ciphertext only
+    return decrypt_attachment(download.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+
+
+async def test_admin_report_and_audit_export_stay_within_the_organisation(
+    app: SamsnakkApp, synapse: RunningSynapse, make_user: UserFactory, client_dir
+) -> None:
+    admin = await new_user(synapse, client_dir, name="admin.askoy")
+    try:
+        await app.accounts.upsert(admin.user_id, "admin", "Askøy kommune", "Askøy-admin", 0)
+        assert await app.admin.ensure_admin_rooms() >= 1
+        room = await admin.accept_invite()
+        trond = await make_user("ansatt", "Askøy kommune", "Trond")
+        per = await make_user("bruker", None, "Per")
+        brukerrom = await create_brukerrom(app, trond, per)
+        label = (await app.brukerrom.get(brukerrom)).label  # type: ignore[union-attr]
+
+        await admin.send(room, "!admin rapport")
+        chart = await admin.wait_for_message(room, lambda s: s.msgtype == "m.image")
+        png = await _decrypted_file(admin, chart.content)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        intro = await admin.wait_for_message(room, lambda s: "Bruksrapport for Askøy" in s.body)
+        assert "<5" in intro.body and per.user_id not in intro.body
+
+        done = await command(
+            app, admin, room, f"!admin revisjon Samsnakk · {label}", "Revisjonslogg for"
+        )
+        assert f"Samsnakk · {label}" in done
+        export = await admin.wait_for_message(room, lambda s: s.msgtype == "m.file")
+        rows = (await _decrypted_file(admin, export.content)).decode().splitlines()
+        assert rows[0] == "id;tidspunkt;rom;aktør;handling;gjelder;hash"
+        assert any(";room_created;" in r for r in rows)
+
+        nav = await make_user("ansatt", "NAV Askøy", "Vera")
+        other = await create_brukerrom(app, nav, await make_user("bruker", None, "Ola"))
+        other_label = (await app.brukerrom.get(other)).label  # type: ignore[union-attr]
+        refused = await command(
+            app, admin, room, f"!admin revisjon Samsnakk · {other_label}", "egen organisasjon"
+        )
+        assert "Du kan bare administrere din egen organisasjon." in refused
+        actions = [e.action for e in await app.audit.for_actor(admin.user_id)]
+        assert actions.count("admin_action") >= 2
+    finally:
+        await admin.stop()
