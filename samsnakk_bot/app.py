@@ -141,7 +141,10 @@ class SamsnakkApp:
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
-        self.admin = AdminService(self.deps, AdminRoomRepo(self.db), self.db)
+        self.admin_rooms = AdminRoomRepo(self.db)
+        self.admin = AdminService(
+            self.deps, self.admin_rooms, self.db, self.directory, self.meetings
+        )
         self.admin.register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)

@@ -515,6 +515,15 @@ def _brukerrom_specs() -> list[CommandSpec]:
             {IN_ADMIN_ROOM},
         ),
         _spec(
+            "admin deaktiver",
+            t.ADMIN_DEAKTIVER_USAGE,
+            t.ADMIN_DEAKTIVER_SUMMARY,
+            t.ADMIN_DEAKTIVER_DETAILS,
+            t.ADMIN_DEAKTIVER_EXAMPLE,
+            everyone,
+            {IN_ADMIN_ROOM},
+        ),
+        _spec(
             "admin revisjon",
             t.ADMIN_REVISJON_USAGE,
             t.ADMIN_REVISJON_SUMMARY,

@@ -1058,6 +1058,39 @@ ADMIN_ONLY = "Dette er en kommando for administratorer. Forsøket er logget."
 ADMIN_OTHER_ORG = "Du kan bare administrere din egen organisasjon."
 ADMIN_UNKNOWN_TARGET = "Jeg finner ikke det rommet eller den ansatte. Skriv romnavnet (for eksempel «Samsnakk · 4821») eller en Matrix-ID."
 ADMIN_EMPTY = "Ingen hendelser i perioden."
+ADMIN_DEAKTIVER_USAGE = "!admin deaktiver <ansatt> [til <kollega>]"
+ADMIN_DEAKTIVER_SUMMARY = "For en ansatt som slutter eller bytter jobb: fjernes fra alle brukerrom."
+ADMIN_DEAKTIVER_DETAILS = (
+    "Personen fjernes fra alle brukerrom, forespørsler stoppes, og møter personen var ansvarlig "
+    "for overføres til kollegaen du nevner etter «til». Uten kollega blir møtene merket."
+)
+ADMIN_DEAKTIVER_EXAMPLE = "!admin deaktiver @trond:samsnakk.localhost til @sara:samsnakk.localhost"
+ADMIN_WHO = (
+    "Skriv hvem som skal deaktiveres, for eksempel «!admin deaktiver @trond:samsnakk.localhost»."
+)
+
+
+def offboarded_in_room(name: str) -> Reply:
+    """Neutral: nothing about why, only that the person is no longer in the room."""
+    return Reply(f"{name} er ikke lenger med i dette rommet.", None)
+
+
+def meeting_needs_responsible(number: int) -> Reply:
+    return Reply(
+        f"Møte {number} mangler nå en ansvarlig. Planlegg det på nytt med «!møte ny», "
+        "eller be en administrator om hjelp.",
+        None,
+    )
+
+
+def offboarded_done(name: str, rooms: int, requests: int, moved: int, flagged: int) -> Reply:
+    return Reply(
+        f"{name} er deaktivert: fjernet fra {rooms} rom, {requests} forespørsler stoppet, "
+        f"{moved} møter overført og {flagged} møter merket uten ansvarlig.",
+        None,
+    )
+
+
 AUDIT_CSV_HEADER = ("id", "tidspunkt", "rom", "aktør", "handling", "gjelder", "hash")
 
 
@@ -1133,6 +1166,7 @@ ACCESS_CHECK_FAILED = "Samsnakk kunne ikke sjekke tilgangen akkurat nå. Prøv i
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
 # other fields come from the entry's details (e.g. ``{version}`` for consent).
 AUDIT_ACTION_LABELS: dict[str, str] = {
+    "offboarded": "{subject} ble deaktivert av en administrator og fjernet fra rommet",
     "admin_refused": "prøvde en administratorkommando uten å være administrator",
     "sms_summary_on": "valgte å få oppsummeringer som tekst på SMS",
     "sms_summary_off": "slo av oppsummeringer som tekst på SMS",

@@ -175,6 +175,11 @@ class MeetingRepo:
                 .values(answer=None, proposal_enc=None, answered_ms=None)
             )
 
+    async def set_responsible(self, meeting_id: int, user_id: str) -> None:
+        stmt = update(_meetings).where(_meetings.c.id == meeting_id).values(responsible=user_id)
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
+
     async def cancel(self, meeting_id: int) -> bool:
         stmt = (
             update(_meetings)

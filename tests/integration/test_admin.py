@@ -4,7 +4,7 @@ export for their own organisation's room, and a refusal across organisations."""
 from __future__ import annotations
 
 import pytest
-from brukerrom_flow import command, create_brukerrom
+from brukerrom_flow import command, create_brukerrom, members
 from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_user
 from nio import MemoryDownloadResponse
 from nio.crypto.attachments import decrypt_attachment
@@ -60,5 +60,56 @@ async def test_admin_report_and_audit_export_stay_within_the_organisation(
         assert "Du kan bare administrere din egen organisasjon." in refused
         actions = [e.action for e in await app.audit.for_actor(admin.user_id)]
         assert actions.count("admin_action") >= 2
+    finally:
+        await admin.stop()
+
+
+async def test_offboarding_removes_from_every_room_and_hands_over_meetings(
+    app: SamsnakkApp, synapse: RunningSynapse, make_user: UserFactory, client_dir
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    admin = await new_user(synapse, client_dir, name="admin.askoy2")
+    org = app.policies.organisations.by_id("askoy-kommune")
+    assert org is not None
+    try:
+        await app.accounts.upsert(admin.user_id, "admin", "Askøy kommune", "Admin", 0)
+        room = await app.admin_rooms.room_for("askoy-kommune")
+        assert room is not None  # made in the first test of this module
+        await app.admin._admin_rooms_invite(room, admin.user_id)
+        await admin.accept_invite(room)
+
+        trond = await make_user("ansatt", "Askøy kommune", "Trond Slutter")
+        sara = await make_user("ansatt", "Askøy kommune", "Sara Kollega")
+        rooms = []
+        for name in ("Per", "Kari"):
+            bruker = await make_user("bruker", None, name)
+            brukerrom = await create_brukerrom(app, trond, bruker)
+            await command(app, bruker, brukerrom, f"!legg-til {sara.user_id}", "er invitert")
+            await sara.accept_invite(brukerrom)
+            rooms.append(brukerrom)
+        day = datetime.now(ZoneInfo("Europe/Oslo")) + timedelta(days=3)
+        await command(app, trond, rooms[0], f"!møte ny {day.day}.{day.month} kl 10", "")
+
+        nav = await make_user("ansatt", "NAV Askøy", "Vera")
+        refused = await command(
+            app, admin, room, f"!admin deaktiver {nav.user_id}", "egen organisasjon"
+        )
+        assert "egen organisasjon" in refused
+
+        done = await command(
+            app,
+            admin,
+            room,
+            f"!admin deaktiver {trond.user_id} til {sara.user_id}",
+            "er deaktivert",
+        )
+        assert "fjernet fra 2 rom" in done and "1 møter overført" in done
+        for brukerrom in rooms:
+            assert trond.user_id not in await members(app, brukerrom)
+            assert not await app.participants.is_approved(brukerrom, trond.user_id)
+        meeting = await app.meetings.get(rooms[0], 1)
+        assert meeting is not None and meeting.responsible == sara.user_id
     finally:
         await admin.stop()
