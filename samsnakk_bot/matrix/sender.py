@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 from typing import Any, Protocol
 
 from nio import AsyncClient, RoomSendResponse
@@ -49,9 +51,20 @@ class GuardedSender:
     ) -> str:
         """``txn_id`` makes a retried send the same event: Synapse de-duplicates it."""
         await self.check(room_id)
-        resp = await self._client.room_send(
-            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-        )
+        txn_id = txn_id or uuid.uuid4().hex  # the same ID on a retry: never sent twice
+        for attempt in range(3):
+            try:
+                resp = await self._client.room_send(
+                    room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+                )
+                break
+            except KeyError:
+                # nio drops a room's outbound session when its members change (e.g. a kick)
+                # while it is being shared; a fresh attempt shares a new one.
+                if attempt == 2:
+                    raise
+                log.info("room key rotated during a send in %s; trying again", room_id)
+                await asyncio.sleep(0.05 * (attempt + 1))
         if not isinstance(resp, RoomSendResponse):
             raise SendFailed(f"{room_id}: {getattr(resp, 'status_code', '')} {resp}")
         return str(resp.event_id)
