@@ -85,8 +85,17 @@ async def make_stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
     app = SamsnakkApp(cfg, policies=_policies())
     await app.start()
     current = Stack(synapse, app, sms, smtp, smtp_port, tmp)
-    yield current
-    await app.stop()
-    current.smtp.stop()
-    await sms.stop()
-    synapse.process.stop()
+    try:
+        yield current
+    finally:
+        # Each step on its own: one failing stop must never leave Synapse running.
+        try:
+            await app.stop()
+        finally:
+            try:
+                current.smtp.stop()
+            finally:
+                try:
+                    await sms.stop()
+                finally:
+                    synapse.process.stop()

@@ -28,10 +28,14 @@ async def bare(
 ) -> AsyncIterator[tuple[RunningSynapse, SamsnakkApp]]:
     synapse = start_synapse(tmp_path_factory.mktemp("bare"), antispam=False)
     app = SamsnakkApp(synapse.stack.config)
-    await app.start()
-    yield synapse, app
-    await app.stop()
-    synapse.process.stop()
+    try:
+        await app.start()
+        yield synapse, app
+    finally:
+        try:
+            await app.stop()
+        finally:
+            synapse.process.stop()
 
 
 async def test_guard_kicks_admin_who_forced_their_way_in(
