@@ -515,6 +515,15 @@ def _brukerrom_specs() -> list[CommandSpec]:
             {IN_ADMIN_ROOM},
         ),
         _spec(
+            "admin rom",
+            t.ADMIN_ROM_USAGE,
+            t.ADMIN_ROM_SUMMARY,
+            t.ADMIN_ROM_SUMMARY,
+            t.ADMIN_ROM_EXAMPLE,
+            everyone,
+            {IN_ADMIN_ROOM},
+        ),
+        _spec(
             "admin deaktiver",
             t.ADMIN_DEAKTIVER_USAGE,
             t.ADMIN_DEAKTIVER_SUMMARY,

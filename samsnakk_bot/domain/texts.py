@@ -1065,6 +1065,36 @@ ADMIN_DEAKTIVER_DETAILS = (
     "for overføres til kollegaen du nevner etter «til». Uten kollega blir møtene merket."
 )
 ADMIN_DEAKTIVER_EXAMPLE = "!admin deaktiver @trond:samsnakk.localhost til @sara:samsnakk.localhost"
+ADMIN_ROM_USAGE = "!admin rom [dager]"
+ADMIN_ROM_SUMMARY = (
+    "Oversikt over organisasjonens rom: tilstand og ventende godkjenninger, uten navn."
+)
+ADMIN_ROM_EXAMPLE = "!admin rom 3"
+_STATE_LABELS = {
+    "active": "aktive",
+    "awaiting_consent": "venter på samtykke",
+    "awaiting_bruker": "venter på at brukeren blir med",
+    "closed": "lukket",
+}
+
+
+def admin_rooms_overview(
+    counts: Mapping[str, int],
+    inactive: int,
+    waiting: Sequence[tuple[str, int]],
+    days: int,
+    requesters: Sequence[tuple[str, int]],
+) -> Reply:
+    lines = ["Rom i organisasjonen:"]
+    lines += [f"• {_STATE_LABELS[s]}: {counts.get(s, 0)}" for s in _STATE_LABELS]
+    lines.append(f"• aktive uten meldinger siste 30 dager: {inactive}")
+    lines.append(f"Godkjenninger som har ventet mer enn {days} dager:")
+    lines += [f"• {label}: {age} dager" for label, age in waiting] or ["• ingen"]
+    lines.append("Ansatte med flest ubesvarte forespørsler:")
+    lines += [f"• {name}: {n}" for name, n in requesters] or ["• ingen"]
+    return Reply("\n".join(lines), None)
+
+
 ADMIN_WHO = (
     "Skriv hvem som skal deaktiveres, for eksempel «!admin deaktiver @trond:samsnakk.localhost»."
 )

@@ -13,6 +13,8 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
 from samsnakk_bot.domain.replies import Reply
@@ -27,6 +29,7 @@ from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditEntry
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.meetings import MeetingRepo
+from samsnakk_bot.store.models import InboxEventRow
 from samsnakk_bot.store.report_queries import usage_figures
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,7 @@ class AdminService(RoomUseCase):
         commands.add_handler("admin rapport", guarded(self.rapport))
         commands.add_handler("admin revisjon", guarded(self.revisjon))
         commands.add_handler("admin deaktiver", guarded(self.deaktiver))
+        commands.add_handler("admin rom", guarded(self.rom))
 
     # -- the rooms ---------------------------------------------------------------------
 
@@ -167,6 +171,54 @@ class AdminService(RoomUseCase):
             details={"what": "audit_export", "entries": len(entries)},
         )
         return texts.admin_revisjon_done(what, len(entries))
+
+    # -- !admin rom ---------------------------------------------------------------------
+
+    async def rom(self, ctx: CommandContext) -> Reply | None:
+        """Counts and pseudonymous labels only: no names of brukere, no content."""
+        org = await self._org_for(ctx)
+        arg = ctx.match.raw_args.strip()
+        days = int(arg) if arg.isdigit() else 3
+        ours = []
+        for room in await self.d.brukerrom.list_all():
+            creator = await self.d.accounts.get(room.creator_user_id)
+            if creator is not None and creator.org in (org.name, org.id):
+                ours.append(room)
+        counts: dict[str, int] = {}
+        for room in ours:
+            counts[room.state] = counts.get(room.state, 0) + 1
+        now = self.now()
+        recent = await self._recent_message_rooms(now - 30 * 86_400_000)
+        inactive = sum(1 for r in ours if r.state == "active" and r.room_id not in recent)
+        prefix = self.d.policies.policy.room.name_prefix
+        labels = {r.room_id: room_name(prefix, r.label) for r in ours}
+        waiting: list[tuple[str, int]] = []
+        requesters: dict[str, int] = {}
+        for request in await self.d.requests.pending():
+            if request.room_id not in labels:
+                continue
+            requesters[request.requested_by] = requesters.get(request.requested_by, 0) + 1
+            age = (now - request.created_ms) // 86_400_000
+            if age >= days:
+                waiting.append((labels[request.room_id], int(age)))
+        top = sorted(requesters.items(), key=lambda kv: -kv[1])[:5]
+        named = [(await self.d.people.name(u), n) for u, n in top]
+        await self.audit(ctx.room_id, ctx.sender, "admin_action", details={"what": "overview"})
+        return texts.admin_rooms_overview(
+            counts, inactive, sorted(waiting, key=lambda w: -w[1]), days, named
+        )
+
+    async def _recent_message_rooms(self, since_ms: int) -> set[str]:
+        stmt = (
+            select(InboxEventRow.room_id)
+            .where(
+                InboxEventRow.event_type == "m.room.encrypted",
+                InboxEventRow.received_ms >= since_ms,
+            )
+            .distinct()
+        )
+        async with self._db.engine.connect() as conn:
+            return {str(r.room_id) for r in await conn.execute(stmt)}
 
     # -- !admin deaktiver ---------------------------------------------------------------
 

@@ -113,3 +113,27 @@ async def test_offboarding_removes_from_every_room_and_hands_over_meetings(
         assert meeting is not None and meeting.responsible == sara.user_id
     finally:
         await admin.stop()
+
+
+async def test_room_overview_shows_counts_and_labels_only(
+    app: SamsnakkApp, synapse: RunningSynapse, make_user: UserFactory, client_dir
+) -> None:
+    admin = await new_user(synapse, client_dir, name="admin.askoy3")
+    try:
+        await app.accounts.upsert(admin.user_id, "admin", "Askøy kommune", "Admin", 0)
+        room = await app.admin_rooms.room_for("askoy-kommune")
+        assert room is not None
+        await app.admin._admin_rooms_invite(room, admin.user_id)
+        await admin.accept_invite(room)
+        trond = await make_user("ansatt", "Askøy kommune", "Trond Oversikt")
+        per = await make_user("bruker", None, "Per Hemmelig")
+        vera = await make_user("ansatt", "NAV Askøy", "Vera")
+        brukerrom = await create_brukerrom(app, trond, per)
+        await command(app, trond, brukerrom, f"!legg-til {vera.user_id}")
+        overview = await command(app, admin, room, "!admin rom 0", "Rom i organisasjonen")
+        label = (await app.brukerrom.get(brukerrom)).label  # type: ignore[union-attr]
+        assert f"Samsnakk · {label}: 0 dager" in overview
+        assert "Trond Oversikt: 1" in overview
+        assert "Per Hemmelig" not in overview and per.user_id not in overview
+    finally:
+        await admin.stop()
