@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
-import yaml
+from config_files import write_config as write_config_file
 
 from samsnakk_bot.store import Database
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
@@ -18,17 +17,9 @@ FIELD_KEY = b"k" * 32
 
 
 def write_config(tmp_path: Path, db_file: Path) -> Path:
-    path = tmp_path / "samsnakk.yaml"
-    raw = {
-        "homeserver": {"url": "http://127.0.0.1:8008", "server_name": "hs.test"},
-        "appservice": {"as_token": "a" * 32, "hs_token": "h" * 32},
-        "bot": {"pickle_key": "p" * 32},
-        "antispam": {"secret": "s" * 32},
-        "security": {"field_key": base64.b64encode(FIELD_KEY).decode()},
-        "database": {"url": f"sqlite+aiosqlite:///{db_file}"},
-    }
-    path.write_text(yaml.safe_dump(raw))
-    return path
+    return write_config_file(
+        tmp_path / "samsnakk.yaml", FIELD_KEY, database={"url": f"sqlite+aiosqlite:///{db_file}"}
+    )
 
 
 def audit_verify(config: Path) -> subprocess.CompletedProcess[str]:

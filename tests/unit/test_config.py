@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from config_files import minimal_config
 
 from samsnakk_bot.config import ConfigError, load_config, parse_config
 
@@ -17,13 +18,7 @@ KEY = base64.b64encode(b"k" * 32).decode()
 
 
 def valid() -> dict[str, Any]:
-    return {
-        "homeserver": {"url": "http://127.0.0.1:8008", "server_name": "hs.test"},
-        "appservice": {"as_token": "a" * 32, "hs_token": "h" * 32},
-        "bot": {"pickle_key": "p" * 32},
-        "antispam": {"secret": "s" * 32},
-        "security": {"field_key": KEY},
-    }
+    return minimal_config()
 
 
 def test_valid_config_parses_with_defaults() -> None:

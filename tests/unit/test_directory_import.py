@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from config_files import minimal_config
 from sqlalchemy import text
 
 from samsnakk_bot.config import Config, parse_config
@@ -34,14 +34,11 @@ def make_config(tmp_path: Path, db_file: Path) -> Config:
     policies = tmp_path / "policies"
     shutil.copytree(SHIPPED_POLICIES, policies)
     return parse_config(
-        {
-            "appservice": {"as_token": "a" * 32, "hs_token": "h" * 32},
-            "bot": {"pickle_key": "p" * 32},
-            "antispam": {"secret": "s" * 32},
-            "security": {"field_key": base64.b64encode(FIELD_KEY).decode()},
-            "database": {"url": f"sqlite+aiosqlite:///{db_file}"},
-            "policies_dir": str(policies),
-        },
+        minimal_config(
+            FIELD_KEY,
+            database={"url": f"sqlite+aiosqlite:///{db_file}"},
+            policies_dir=str(policies),
+        ),
         environ={},
     )
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from config_files import write_config
 
 from samsnakk_bot.store import Database
 
@@ -22,20 +21,11 @@ def _config(tmp_path: Path) -> Path:
         await db.close()
 
     asyncio.run(migrate())
-    path = tmp_path / "samsnakk.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "appservice": {"as_token": "a" * 32, "hs_token": "h" * 32},
-                "bot": {"pickle_key": "p" * 32},
-                "antispam": {"secret": "s" * 32},
-                "security": {"field_key": base64.b64encode(b"k" * 32).decode()},
-                "database": {"url": url},
-                "policies_dir": str(Path(__file__).parents[2] / "policies"),
-            }
-        )
+    return write_config(
+        tmp_path / "samsnakk.yaml",
+        database={"url": url},
+        policies_dir=str(Path(__file__).parents[2] / "policies"),
     )
-    return path
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

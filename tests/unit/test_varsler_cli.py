@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from config_files import write_config
 
 from samsnakk_bot.store import Database
 from samsnakk_bot.store.fieldcrypt import FieldCipher
@@ -41,18 +40,7 @@ def test_status_lists_counts_and_dead_letters_without_addresses(tmp_path: Path) 
         await db.close()
 
     asyncio.run(seed())
-    cfg = tmp_path / "samsnakk.yaml"
-    cfg.write_text(
-        yaml.safe_dump(
-            {
-                "appservice": {"as_token": "a" * 32, "hs_token": "h" * 32},
-                "bot": {"pickle_key": "p" * 32},
-                "antispam": {"secret": "s" * 32},
-                "security": {"field_key": base64.b64encode(b"k" * 32).decode()},
-                "database": {"url": url},
-            }
-        )
-    )
+    cfg = write_config(tmp_path / "samsnakk.yaml", database={"url": url})
     out = subprocess.run(
         [sys.executable, "-m", "samsnakk_bot.cli", "varsler", "status", "--config", str(cfg)],
         capture_output=True,
