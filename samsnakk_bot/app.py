@@ -31,6 +31,7 @@ from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin import AdminService
+from samsnakk_bot.services.admin_katalog import AdminKatalog
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
@@ -146,6 +147,9 @@ class SamsnakkApp:
             self.deps, self.admin_rooms, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
+        AdminKatalog(
+            self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
+        ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
@@ -212,7 +216,22 @@ class SamsnakkApp:
             details=details,
         )
 
-    async def _audit_command_refusal(self, sender: str, room_id: str, command: str) -> None:
+    async def _audit_command_refusal(self, sender: str, room_id: str, command: str) -> Reply | None:
+        """Refusals in brukerrom are audited; ``!admin`` anywhere is, with its own answer."""
+        is_admin_command = command.split()[0] == "admin"
+        if is_admin_command:
+            await self.audit.append(
+                ts_ms=self.clock.now_ms(),
+                actor=sender,
+                action="admin_refused",
+                room_id=room_id,
+                details={"command": command},
+            )
+            account = await self.accounts.get(sender)
+            listed = any(sender in o.admins for o in self.policies.organisations.organisations)
+            if listed or (account is not None and account.role == "admin"):
+                return Reply(texts.ADMIN_USE_ADMIN_ROOM, None)
+            return Reply(texts.ADMIN_ONLY, None)
         if await self.brukerrom.get(room_id) is not None:
             await self.audit.append(
                 ts_ms=self.clock.now_ms(),
@@ -221,6 +240,7 @@ class SamsnakkApp:
                 room_id=room_id,
                 details={"command": command},
             )
+        return None
 
     async def start(self) -> None:
         if self._started:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config
+from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.directory import CsvProblem, EntryIn, decode_csv, parse_csv
 from samsnakk_bot.policies import PolicyError, load_policies
 from samsnakk_bot.store import Database, FieldCipher
@@ -30,9 +31,7 @@ class _Stop(Exception):
 
 
 def format_problem(p: CsvProblem) -> str:
-    where = f"linje {p.line} ({p.field})" if p.field else f"linje {p.line}"
-    detail = f" [{p.detail}]" if p.detail else ""
-    return f"{where}: {p.problem}{detail}"
+    return texts.directory_problem(p.field, p.problem, p.detail, p.line)
 
 
 def _error(message: str) -> int:

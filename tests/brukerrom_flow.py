@@ -70,3 +70,19 @@ async def audit_has(app: SamsnakkApp, room: str, *actions: str, timeout: float =
         if all(a in seen for a in actions) or asyncio.get_running_loop().time() > deadline:
             return seen
         await asyncio.sleep(0.05)
+
+
+async def join_admin_room(app: SamsnakkApp, admin: MatrixUser, org_id: str, org_name: str) -> str:
+    """Make ``admin`` an admin of the organisation and bring them into its admin room."""
+    await app.accounts.upsert(admin.user_id, "admin", org_name, "Admin", 0)
+    room = await app.admin_rooms.room_for(org_id)
+    if room is None:
+        await app.admin.ensure_admin_rooms()
+        room = await app.admin_rooms.room_for(org_id)
+        assert room is not None, f"no admin room for {org_id}"
+        if admin.user_id in await app.actions.joined_members(room):
+            return room
+    if admin.user_id not in await app.actions.joined_members(room):
+        await app.admin._admin_rooms_invite(room, admin.user_id)
+        await admin.accept_invite(room)
+    return room

@@ -294,3 +294,66 @@ def parse_csv(text: str, orgs: Organisations) -> tuple[list[EntryIn], list[CsvPr
     except csv.Error:
         problems.append(CsvProblem(reader.line_num, "", PROBLEM_MALFORMED_CSV))
     return entries, problems
+
+
+# --- an admin's "felt: verdi" input ----------------------------------------------------------
+
+PROBLEM_UNKNOWN_FIELD = "unknown field"
+PROBLEM_NOT_A_FIELD = "not a field"
+# What admins may write before the colon, folded (see :func:`fold`), and the column it means.
+FIELD_NAMES = {
+    "navn": "navn",
+    "organisasjon": "organisasjon",
+    "org": "organisasjon",
+    "enhet": "enhet",
+    "avdeling": "enhet",
+    "rolle": "rolle",
+    "yrke": "rolle",
+    "epost": "epost",
+    "e post": "epost",
+    "email": "epost",
+    "telefon": "telefon",
+    "tlf": "telefon",
+    "mobil": "telefon",
+    "hjelp": "kan_hjelpe_med",
+    "kan hjelpe med": "kan_hjelpe_med",
+    "kan_hjelpe_med": "kan_hjelpe_med",
+    "hjelper med": "kan_hjelpe_med",
+}
+# Written as a value, clears an optional field in ``!admin katalog endre``.
+CLEAR = "-"
+
+
+def parse_fields(text: str) -> tuple[dict[str, str], list[CsvProblem]]:
+    """``navn: Kari Nordmann`` lines (or ``;``-separated on one line) as column → value.
+
+    Phones make one line easiest, a form on several lines is easiest to read; both work. ``=``
+    is accepted for ``:``. Problems name the part as written.
+    """
+    parts = text.splitlines() if "\n" in text.strip() else text.split(";")
+    fields: dict[str, str] = {}
+    problems: list[CsvProblem] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        key, sep, value = part.partition(":")
+        if not sep or "=" in key:
+            key, sep, value = part.partition("=")
+        column = FIELD_NAMES.get(fold(key)) if sep else None
+        if not sep:
+            problems.append(CsvProblem(0, part[:40], PROBLEM_NOT_A_FIELD))
+        elif column is None:
+            problems.append(CsvProblem(0, key.strip()[:40], PROBLEM_UNKNOWN_FIELD))
+        else:
+            fields[column] = _clean(value)
+    return fields, problems
+
+
+def merged_values(
+    old: Mapping[str, str | None], changes: Mapping[str, str]
+) -> dict[str, str | None]:
+    """An entry's columns after an admin's changes; ``-`` clears a field."""
+    values = dict(old)
+    for column, value in changes.items():
+        values[column] = None if value == CLEAR else value
+    return values

@@ -1054,7 +1054,14 @@ ADMIN_REVISJON_SUMMARY = (
     "Revisjonslogg (CSV) for et rom eller en ansatt, til kontroll av tilganger."
 )
 ADMIN_REVISJON_EXAMPLE = "!admin revisjon Samsnakk · 4821"
-ADMIN_ONLY = "Dette er en kommando for administratorer. Forsøket er logget."
+ADMIN_ONLY = (
+    "Beklager, dette er en kommando for administratorer, og du har ikke den tilgangen. "
+    "Forsøket er logget. Skriv «!hjelp» for å se hva du kan gjøre."
+)
+ADMIN_USE_ADMIN_ROOM = (
+    "Admin-kommandoer virker bare i administrasjonsrommet for organisasjonen din, så ingen "
+    "andre ser svarene. Skriv kommandoen der."
+)
 ADMIN_OTHER_ORG = "Du kan bare administrere din egen organisasjon."
 ADMIN_UNKNOWN_TARGET = "Jeg finner ikke det rommet eller den ansatte. Skriv romnavnet (for eksempel «Samsnakk · 4821») eller en Matrix-ID."
 ADMIN_EMPTY = "Ingen hendelser i perioden."
@@ -1117,6 +1124,93 @@ def offboarded_done(name: str, rooms: int, requests: int, moved: int, flagged: i
     return Reply(
         f"{name} er deaktivert: fjernet fra {rooms} rom, {requests} forespørsler stoppet, "
         f"{moved} møter overført og {flagged} møter merket uten ansvarlig.",
+        None,
+    )
+
+
+ADMIN_KATALOG_LEGG_TIL_USAGE = "!admin katalog legg-til <Matrix-ID> navn: … ; rolle: … [; enhet: … ; epost: … ; telefon: … ; hjelp: …]"
+ADMIN_KATALOG_LEGG_TIL_SUMMARY = "Legg en ansatt i egen organisasjon inn i katalogen."
+ADMIN_KATALOG_LEGG_TIL_DETAILS = (
+    "Skriv feltene som «felt: verdi», skilt med semikolon eller på hver sin linje. Navn og rolle "
+    "må være med; rollen må være en av organisasjonens roller. Enhet, epost, telefon og hjelp "
+    "(hva personen kan hjelpe med) kan du ta med. Finnes personen fra før, blir oppføringen "
+    "erstattet."
+)
+ADMIN_KATALOG_LEGG_TIL_EXAMPLE = (
+    "!admin katalog legg-til @kari:samsnakk.localhost navn: Kari Nordmann; rolle: psykolog; "
+    "hjelp: overgang fra DPS"
+)
+ADMIN_KATALOG_ENDRE_USAGE = "!admin katalog endre <Matrix-ID> felt: verdi [; felt: verdi …]"
+ADMIN_KATALOG_ENDRE_SUMMARY = "Endre felt i en katalogoppføring. Skriv «-» for å tømme et felt."
+ADMIN_KATALOG_ENDRE_EXAMPLE = "!admin katalog endre @kari:samsnakk.localhost telefon: 912 34 567"
+ADMIN_KATALOG_FJERN_USAGE = "!admin katalog fjern <Matrix-ID>"
+ADMIN_KATALOG_FJERN_SUMMARY = (
+    "Ta en ansatt ut av katalogen (ikke ut av rommene; til det brukes «!admin deaktiver»)."
+)
+ADMIN_KATALOG_FJERN_EXAMPLE = "!admin katalog fjern @kari:samsnakk.localhost"
+ADMIN_KATALOG_WHO = "Skriv Matrix-ID-en først, for eksempel «@kari:samsnakk.localhost»."
+ADMIN_KATALOG_NO_FIELDS = (
+    "Skriv hva som skal endres, for eksempel «!admin katalog endre @kari:samsnakk.localhost "
+    "telefon: 912 34 567»."
+)
+ADMIN_KATALOG_NOT_FOUND = "Den personen står ikke i katalogen for organisasjonen din."
+DIRECTORY_FIELD_LABELS = {
+    "matrix_id": "Matrix-ID",
+    "navn": "navn",
+    "organisasjon": "organisasjon",
+    "enhet": "enhet",
+    "rolle": "rolle",
+    "epost": "epost",
+    "telefon": "telefon",
+    "kan_hjelpe_med": "hjelp",
+}
+# Keyed by the problem codes in domain.directory; {detail} is filled in where there is one.
+DIRECTORY_PROBLEMS = {
+    "not utf-8": "filen er ikke UTF-8. Lagre den som «CSV UTF-8» i Excel",
+    "empty file": "filen er tom",
+    "malformed csv": "ugyldig CSV (sjekk anførselstegn)",
+    "missing column": "kolonnen mangler",
+    "unknown column": "ukjent kolonne (gyldige: {detail})",
+    "duplicate column": "kolonnen står to ganger",
+    "wrong number of fields": "feil antall felt (skal være {detail})",
+    "required": "må fylles ut",
+    "too long": "for langt (høyst {detail} tegn)",
+    "invalid matrix id": "ikke en gyldig Matrix-ID (for eksempel @kari:samsnakk.localhost)",
+    "unknown organisation": "ukjent organisasjon (gyldige: {detail})",
+    "unknown role": "ukjent rolle (gyldige: {detail})",
+    "invalid email": "ikke en gyldig e-postadresse",
+    "invalid phone": "ikke et gyldig norsk telefonnummer",
+    "duplicate matrix id": "samme Matrix-ID som på linje {detail}",
+    "unknown field": "ukjent felt (gyldige: navn, rolle, enhet, epost, telefon, hjelp)",
+    "not a field": "skriv «felt: verdi»",
+}
+
+
+def directory_problem(field: str, code: str, detail: str | None, line: int = 0) -> str:
+    """One problem as a reader sees it: «linje 4 (epost): ikke en gyldig e-postadresse»."""
+    label = DIRECTORY_FIELD_LABELS.get(field, field)
+    text = DIRECTORY_PROBLEMS.get(code, code).format(detail=detail or "")
+    where = f"linje {line}" if line else ""
+    if label:
+        where = f"{where} ({label})" if where else f"«{label}»"
+    return f"{where}: {text}" if where else text
+
+
+def admin_katalog_problems(problems: Sequence[str]) -> Reply:
+    lines = ["Katalogen er ikke endret. Rett dette og prøv igjen:", *(f"• {p}" for p in problems)]
+    return Reply("\n".join(lines), None)
+
+
+def admin_katalog_saved(name: str, user_id: str, new: bool) -> Reply:
+    what = "lagt inn i" if new else "oppdatert i"
+    return Reply(f"{name} ({user_id}) er {what} katalogen.", None)
+
+
+def admin_katalog_removed(name: str, user_id: str) -> Reply:
+    return Reply(
+        f"{name} ({user_id}) er tatt ut av katalogen og vises ikke lenger i søk. "
+        "Personen er fortsatt med i rommene sine; bruk «!admin deaktiver» for å fjerne "
+        "personen derfra.",
         None,
     )
 
@@ -1303,3 +1397,151 @@ ACCESS_STATE_CHANGE_REFUSED = (
     "Innstillingene i et brukerrom styres av Samsnakk-boten, slik at rommet forblir trygt. "
     "Skriv «!hjelp» i rommet for å se hva du kan gjøre."
 )
+
+
+# --- samsnakk doctor: the operator's report (Norwegian first, English in parentheses) ----------
+
+# What Synapse shows whoever tried the doctor's probe invite; only the doctor ever sees it.
+ACCESS_DOCTOR_PROBE = (
+    "Prøveinvitasjon fra «samsnakk doctor»: avvist med vilje, ingen ble invitert. "
+    "(Probe invite from samsnakk doctor: refused on purpose; nobody was invited.)"
+)
+
+DOCTOR_HEADING = "Samsnakk doctor: {homeserver} ({server_name})"
+DOCTOR_MARK_OK = "OK"
+DOCTOR_MARK_FAIL = "FEIL"
+DOCTOR_MARK_SKIP = "--"
+DOCTOR_SUMMARY_OK = (
+    "Ingen feil: {passed} i orden, {skipped} ikke sjekket "
+    "(no failures: {passed} passed, {skipped} not checked)."
+)
+DOCTOR_SUMMARY_FAILED = "{failed} av {total} sjekker feilet ({failed} of {total} checks failed)."
+
+DOCTOR_CHECK_SYNAPSE = "Synapse svarer (Synapse reachable)"
+DOCTOR_CHECK_PING = "Appservice-ping (appservice ping)"
+DOCTOR_CHECK_ANTISPAM = "Antispam-modulen svarer (antispam module answers)"
+DOCTOR_CHECK_PUSH = "Push uten innhold (push.include_content off)"
+DOCTOR_CHECK_CROSS_SIGNING = "Boten er kryssignert (bot device cross-signed)"
+DOCTOR_CHECK_MIGRATIONS = "Databasen er oppdatert (DB migrations current)"
+DOCTOR_CHECK_POLICIES = "Policyene er gyldige (policies valid)"
+DOCTOR_CHECK_CLOCK = "Klokka stemmer (clock in sync)"
+
+DOCTOR_NO_CONTACT = "ingen kontakt med {url} (cannot reach it): {error}"
+DOCTOR_HTTP_ANSWER = "Synapse svarte HTTP {status} {errcode}: {error} (Synapse answered)"
+DOCTOR_AS_TOKEN_REFUSED = (
+    "Synapse godtar ikke as_token: stemmer den med registreringen Synapse har lastet? "
+    "(Synapse refuses the as_token: does it match the registration Synapse loaded?)"
+)
+DOCTOR_NEEDS_SYNAPSE = "ikke sjekket, fordi Synapse ikke svarer (not checked: Synapse unreachable)"
+
+DOCTOR_SYNAPSE_OK = "versjon {version} på {url} (version {version} at {url})"
+DOCTOR_SYNAPSE_VERSION_UNKNOWN = "ukjent (unknown)"
+DOCTOR_SYNAPSE_BAD_STATUS = (
+    "{url} svarte HTTP {status} på /_matrix/client/versions ({url} answered HTTP {status})"
+)
+
+DOCTOR_PING_OK = (
+    "Synapse nådde appservicen på {ms} ms (Synapse reached the appservice in {ms} ms)"
+)
+DOCTOR_PING_FAILED = "Synapse nådde ikke appservicen (Synapse could not reach the appservice)"
+# Keyed by the errcode Synapse's ping endpoint answers with.
+DOCTOR_PING_HINTS = {
+    "M_CONNECTION_FAILED": (
+        "Kjører «samsnakk run», og når Synapse {as_url}? "
+        "(Is samsnakk run running, and can Synapse reach {as_url}?)"
+    ),
+    "M_CONNECTION_TIMEOUT": (
+        "Appservicen svarte ikke i tide på {as_url} (the appservice did not answer in time)"
+    ),
+    "M_BAD_STATUS": (
+        "Appservicen avviste pingen: er hs_token i registreringen lik appservice.hs_token? "
+        "(The appservice refused the ping: does the registration's hs_token match?)"
+    ),
+    "M_URL_NOT_SET": "Registreringen har ingen url (the registration has no url).",
+    "M_FORBIDDEN": (
+        "Er appservice.id lik id i registreringen Synapse har lastet? "
+        "(Does appservice.id match the id in the registration Synapse loaded?)"
+    ),
+    "M_UNRECOGNIZED": "Synapse må være 1.84 eller nyere (Synapse must be 1.84 or newer).",
+}
+
+DOCTOR_ANTISPAM_OK = (
+    "Synapse spurte Samsnakk og avviste prøveinvitasjonen "
+    "(Synapse asked Samsnakk and refused the probe invite)"
+)
+DOCTOR_ANTISPAM_NOT_ASKED = (
+    "Synapse spurte ikke Samsnakk før en invitasjon: er synapse_http_antispam.HTTPAntispam "
+    "med user_may_invite under «modules» i Synapse-konfigurasjonen? (Synapse did not ask "
+    "Samsnakk before an invite: is synapse_http_antispam.HTTPAntispam with user_may_invite "
+    "listed under modules in Synapse's config?)"
+)
+DOCTOR_ANTISPAM_NO_ANSWER = (
+    "Antispam-modulen i Synapse fikk ikke svar fra Samsnakk: sjekk base_url, den skal være "
+    "{url} (the antispam module got no answer from Samsnakk: check its base_url)"
+)
+DOCTOR_ANTISPAM_BAD_SECRET = (
+    "Samsnakk avviste antispam-modulens nøkkel: authorization i modulen må være lik "
+    "antispam.secret (Samsnakk refused the module's token: it must equal antispam.secret)"
+)
+
+DOCTOR_PUSH_OK = "push.include_content er false i {source} (is false)"
+DOCTOR_PUSH_DISABLED = "push er slått av (push.enabled: false) i {source} (push is disabled)"
+DOCTOR_PUSH_ON = (
+    "push.include_content er ikke false i {source}; da sender Synapse meldingsinnhold og "
+    "romnavn til push-tjenesten, og standardverdien er true (is not false: Synapse then sends "
+    "message content and room names to the push gateway; the default is true)"
+)
+DOCTOR_PUSH_NOT_GIVEN = (
+    "ikke sjekket: Synapse viser ikke dette utenfra, gi --synapse-config PATH "
+    "(not checked: not visible from outside; pass --synapse-config PATH to homeserver.yaml)"
+)
+DOCTOR_PUSH_UNREADABLE = "kunne ikke lese {source} (could not read it): {error}"
+
+DOCTOR_XSIGN_OK = (
+    "enhet {device} er signert av selvsigneringsnøkkelen, som er signert av hovednøkkelen "
+    "(device {device} is signed by the self-signing key, which is signed by the master key)"
+)
+DOCTOR_XSIGN_NO_MASTER = "{user} har ingen hovednøkkel på serveren (has no master key)"
+DOCTOR_XSIGN_NO_SELF_SIGNING = (
+    "{user} har ingen selvsigneringsnøkkel på serveren (has no self-signing key)"
+)
+DOCTOR_XSIGN_SELF_SIGNING_UNSIGNED = (
+    "selvsigneringsnøkkelen er ikke gyldig signert av hovednøkkelen "
+    "(the self-signing key is not validly signed by the master key)"
+)
+DOCTOR_XSIGN_NO_DEVICE = "enhet {device} finnes ikke på serveren (device {device} not found)"
+DOCTOR_XSIGN_NO_DEVICES = "{user} har ingen enheter på serveren (has no devices)"
+DOCTOR_XSIGN_DEVICE_UNSIGNED = (
+    "enhet {device} er ikke gyldig signert av selvsigneringsnøkkelen "
+    "(device {device} is not validly signed by the self-signing key)"
+)
+DOCTOR_XSIGN_HINT = (
+    "«samsnakk run» laster opp nøklene og signerer enheten ved oppstart "
+    "(samsnakk run uploads the keys and signs the device at start-up)."
+)
+
+DOCTOR_DB_OK = "revisjon {revision} er den nyeste (revision {revision} is head)"
+DOCTOR_DB_BEHIND = (
+    "databasen er på {current}, koden på {head}: kjør «samsnakk db upgrade» "
+    "(database at {current}, code at {head}: run samsnakk db upgrade)"
+)
+DOCTOR_DB_UNKNOWN_REVISION = (
+    "databasen er på {current}, som denne koden ikke kjenner (head {head}); er den fra en "
+    "nyere Samsnakk? (the database is at a revision this code does not know; from a newer one?)"
+)
+DOCTOR_DB_EMPTY = (
+    "databasen har ingen migreringer: kjør «samsnakk db upgrade» "
+    "(the database has no migrations: run samsnakk db upgrade)"
+)
+DOCTOR_DB_MISSING = "databasefila {path} finnes ikke (the database file does not exist)"
+DOCTOR_DB_ERROR = "kunne ikke lese databasen (could not read the database): {error}"
+
+DOCTOR_POLICIES_OK = "{directory}: {organisations} organisasjoner (organisations)"
+DOCTOR_POLICIES_BAD = "{directory} er ugyldig (is invalid):"
+
+DOCTOR_CLOCK_OK = "{offset:+d} s fra Synapse ({offset:+d} s from Synapse)"
+DOCTOR_CLOCK_OFF = (
+    "klokka her går {offset:+d} s feil i forhold til Synapse, mer enn {limit} s: sjekk NTP "
+    "(this host's clock is {offset:+d} s off Synapse's, more than {limit} s: check NTP)"
+)
+DOCTOR_CLOCK_NO_DATE = "Synapse sendte ingen gyldig Date-header (Synapse sent no valid Date header)"

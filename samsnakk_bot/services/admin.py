@@ -60,12 +60,18 @@ class AdminService(RoomUseCase):
     # -- the rooms ---------------------------------------------------------------------
 
     async def ensure_admin_rooms(self) -> int:
-        """An encrypted admin room for every organisation that lists admins who exist."""
+        """An encrypted admin room for every organisation with an admin who exists.
+
+        Admins are those listed in policies and accounts registered with the admin role.
+        """
         made = 0
+        by_role = [a for a in await self.d.accounts.list_all() if a.role == "admin"]
         for org in self.d.policies.organisations.organisations:
-            if not org.admins or await self._admin_rooms.room_for(org.id) is not None:
+            if await self._admin_rooms.room_for(org.id) is not None:
                 continue
-            admins = [a for a in org.admins if await self.d.actions.user_exists(a)]
+            registered = [a.user_id for a in by_role if a.org in (org.name, org.id)]
+            candidates = list(dict.fromkeys([*org.admins, *registered]))
+            admins = [a for a in candidates if await self.d.actions.user_exists(a)]
             if not admins:
                 continue
             for admin in admins:
@@ -91,7 +97,7 @@ class AdminService(RoomUseCase):
         self.d.access.expect_invite(user_id)
         await self.d.actions.invite(room_id, user_id)
 
-    async def _org_for(self, ctx: CommandContext) -> Organisation:
+    async def org_for(self, ctx: CommandContext) -> Organisation:
         """The room's organisation, if the sender is one of its admins; audited refusal else."""
         org_id = await self._admin_rooms.org_of(ctx.room_id)
         org = self.d.policies.organisations.by_id(org_id) if org_id else None
@@ -119,7 +125,7 @@ class AdminService(RoomUseCase):
     # -- !admin rapport ----------------------------------------------------------------
 
     async def rapport(self, ctx: CommandContext) -> Reply | None:
-        org = await self._org_for(ctx)
+        org = await self.org_for(ctx)
         period = self._period(ctx.match.raw_args)
         figures = await usage_figures(
             self._db, org.name, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
@@ -142,7 +148,7 @@ class AdminService(RoomUseCase):
     # -- !admin revisjon ---------------------------------------------------------------
 
     async def revisjon(self, ctx: CommandContext) -> Reply | None:
-        org = await self._org_for(ctx)
+        org = await self.org_for(ctx)
         words = ctx.match.raw_args.strip()
         target = classify_target(words.split()[0]) if words else None
         entries = []
@@ -176,7 +182,7 @@ class AdminService(RoomUseCase):
 
     async def rom(self, ctx: CommandContext) -> Reply | None:
         """Counts and pseudonymous labels only: no names of brukere, no content."""
-        org = await self._org_for(ctx)
+        org = await self.org_for(ctx)
         arg = ctx.match.raw_args.strip()
         days = int(arg) if arg.isdigit() else 3
         ours = []
@@ -223,7 +229,7 @@ class AdminService(RoomUseCase):
     # -- !admin deaktiver ---------------------------------------------------------------
 
     async def deaktiver(self, ctx: CommandContext) -> Reply | None:
-        org = await self._org_for(ctx)
+        org = await self.org_for(ctx)
         words = ctx.match.raw_args.split()
         if not words:
             raise CommandProblem(texts.ADMIN_WHO)

@@ -41,8 +41,9 @@ class CommandContext:
 
 
 CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
-# (sender, room_id, command name): told of every refused command, for the audit log.
-RefusalHook = Callable[[str, str, str], Awaitable[None]]
+# (sender, room_id, command name): told of every refused command, for the audit log; may
+# give the answer instead of the general "not here" one.
+RefusalHook = Callable[[str, str, str], Awaitable[Reply | None]]
 
 
 class CommandService:
@@ -80,19 +81,20 @@ class CommandService:
         if parsed is None:
             return texts.not_a_command_in_dm() if where == "dm" else None
         match = self.registry.match(parsed)
-        if match is None:
-            self._metrics.commands.labels("unknown", "unknown").inc()
-            return render_unknown(self.registry, parsed)
         account = await self._accounts.get(sender)
         role = account.role if account is not None else None
+        if match is None:
+            group = self.registry.subcommands(parsed.name)
+            if group and not any(spec.available_to(role, where) for spec in group):
+                # "!admin" alone would list commands this person may not use here.
+                return await self._refused(sender, room_id, group[0].name.split()[0])
+            self._metrics.commands.labels("unknown", "unknown").inc()
+            return render_unknown(self.registry, parsed)
         name = match.spec.name
         if not match.spec.available_to(role, where) or name not in self._handlers:
-            self._metrics.commands.labels(name, "refused").inc()
-            if self._on_refused is not None:
-                await self._on_refused(sender, room_id, name)
             if where == IN_BRUKERROM and match.spec.audience == {ROLE_BRUKER}:
-                return Reply(texts.ONLY_BRUKER, None)
-            return texts.command_not_available(name)
+                return await self._refused(sender, room_id, name, Reply(texts.ONLY_BRUKER, None))
+            return await self._refused(sender, room_id, name)
         ctx = CommandContext(sender, room_id, where, role, match)
         try:
             reply = await self._handlers[name](ctx)
@@ -104,6 +106,15 @@ class CommandService:
         self._metrics.commands.labels(name, "ok").inc()
         self._metrics.command_latency.observe(time.monotonic() - started)
         return reply
+
+    async def _refused(
+        self, sender: str, room_id: str, name: str, default: Reply | None = None
+    ) -> Reply:
+        self._metrics.commands.labels(name, "refused").inc()
+        answer = None
+        if self._on_refused is not None:
+            answer = await self._on_refused(sender, room_id, name)
+        return answer or default or texts.command_not_available(name)
 
     async def _hjelp(self, ctx: CommandContext) -> Reply:
         if ctx.match.raw_args.strip():

@@ -11,13 +11,17 @@ from hypothesis import strategies as st
 
 from samsnakk_bot.domain.directory import (
     COLUMNS,
+    PROBLEM_NOT_A_FIELD,
+    PROBLEM_UNKNOWN_FIELD,
     CsvProblem,
     EntryIn,
     check_entry,
     decode_csv,
     fold,
     matches,
+    merged_values,
     parse_csv,
+    parse_fields,
     search_terms,
     sort_key,
 )
@@ -294,3 +298,46 @@ def test_parse_csv_never_raises_on_rows_under_a_valid_header(
     assert all(
         1 <= p.line <= len(lines) + sum(c in "\r\n" for c in "".join(lines)) for p in problems
     )
+
+
+# --- an admin's "felt: verdi" input ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "navn: Kari Nordmann; rolle: psykolog; E-post: kari@askoy.kommune.no",
+        "navn: Kari Nordmann\nrolle:psykolog\n\ne-post = kari@askoy.kommune.no",
+        "Navn:  Kari   Nordmann ;Yrke: psykolog;email: kari@askoy.kommune.no;",
+    ],
+)
+def test_fields_are_read_from_one_line_or_a_form(text: str) -> None:
+    fields, problems = parse_fields(text)
+    assert problems == []
+    assert fields == {
+        "navn": "Kari Nordmann",
+        "rolle": "psykolog",
+        "epost": "kari@askoy.kommune.no",
+    }
+
+
+def test_help_text_on_its_own_line_may_hold_semicolons() -> None:
+    fields, _ = parse_fields("navn: Kari\nhjelp: rus; bolig; overgang fra DPS")
+    assert fields["kan_hjelpe_med"] == "rus; bolig; overgang fra DPS"
+
+
+def test_unknown_fields_and_loose_words_are_named() -> None:
+    _, problems = parse_fields("navn: Kari; skostørrelse: 38; bare tekst")
+    assert [(p.field, p.problem) for p in problems] == [
+        ("skostørrelse", PROBLEM_UNKNOWN_FIELD),
+        ("bare tekst", PROBLEM_NOT_A_FIELD),
+    ]
+
+
+def test_a_dash_clears_a_field_and_other_fields_are_kept() -> None:
+    old = {"navn": "Kari", "telefon": "+4791234567", "enhet": "Rus"}
+    assert merged_values(old, {"telefon": "-", "enhet": "Psykisk helse"}) == {
+        "navn": "Kari",
+        "telefon": None,
+        "enhet": "Psykisk helse",
+    }

@@ -89,9 +89,9 @@ async def test_good_file_is_imported_counted_and_audited(
     [
         (
             "@ola:hs.test;Ola Berg;NAV Askøy;;veileder;ola-at-nav.no;;",
-            "linje 4 (epost): invalid email",
+            "linje 4 (epost): ikke en gyldig e-postadresse",
         ),
-        ("@ola:hs.test;Ola Berg", "linje 4: wrong number of fields [8]"),
+        ("@ola:hs.test;Ola Berg", "linje 4: feil antall felt (skal være 8)"),
     ],
 )
 async def test_malformed_row_imports_nothing_and_names_the_line(
@@ -126,7 +126,7 @@ async def test_unknown_organisation_lists_the_valid_ids(
 
     first = capsys.readouterr().err.splitlines()[0]
     assert code == 1
-    assert first.startswith("linje 2 (organisasjon): unknown organisation [helse-bergen, ")
+    assert first.startswith("linje 2 (organisasjon): ukjent organisasjon (gyldige: helse-bergen, ")
 
 
 async def test_file_that_is_not_utf8_is_refused(
@@ -139,7 +139,7 @@ async def test_file_that_is_not_utf8_is_refused(
     code = await import_csv(cfg, path, FixedClock())
 
     assert code == 1
-    assert capsys.readouterr().err.splitlines()[0] == "linje 2: not utf-8"
+    assert capsys.readouterr().err.splitlines()[0].startswith("linje 2: filen er ikke UTF-8")
 
 
 async def test_missing_file_is_a_clear_error(
