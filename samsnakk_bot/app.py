@@ -18,7 +18,7 @@ from bridge.channels.sms_linkmobility import LinkMobilitySms
 from bridge.delivery_reports import DeliveryReport
 from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
-from samsnakk_bot.config import Config
+from samsnakk_bot.config import Config, ConfigError
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
@@ -27,6 +27,7 @@ from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
+from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.services.access import AccessService
@@ -44,6 +45,7 @@ from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
+from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
@@ -147,6 +149,9 @@ class SamsnakkApp:
             self.deps, self.admin_rooms, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
+        self.retention = RetentionService(
+            self.deps, self.rooms_service, self.audit, self._room_deleter()
+        )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
@@ -216,6 +221,16 @@ class SamsnakkApp:
             details=details,
         )
 
+    def _room_deleter(self) -> SynapseAdmin | None:
+        token = self.cfg.homeserver.admin_token
+        if self.policies.policy.room.close_mode == "delete" and token is None:
+            raise ConfigError(
+                "policies: room.close_mode is 'delete', which needs homeserver.admin_token "
+                "(a Synapse server admin's access token) in the config"
+            )
+        self.synapse_admin = SynapseAdmin(self.cfg.homeserver.url, token) if token else None
+        return self.synapse_admin
+
     async def _audit_command_refusal(self, sender: str, room_id: str, command: str) -> Reply | None:
         """Refusals in brukerrom are audited; ``!admin`` anywhere is, with its own answer."""
         is_admin_command = command.split()[0] == "admin"
@@ -269,6 +284,7 @@ class SamsnakkApp:
         self.guard = Guard(self.deps, self.rooms_service, self._tasks)
         self.inbox.add_handler(self.guard)
         self.inbox.add_handler(self.varsler.on_event)
+        self.inbox.add_handler(self.retention.on_event)
         self.scheduler.start()
         resumed = await self.approvals.resume()
         log.info("resumed %d pending approval requests", resumed)
@@ -278,6 +294,7 @@ class SamsnakkApp:
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
         self._tasks.spawn(self.admin.ensure_admin_rooms(), "admin rooms")
+        self._tasks.spawn(self.retention.run(), "retention")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:
@@ -321,6 +338,8 @@ class SamsnakkApp:
             self.scheduler.shutdown(wait=False)
         await self._tasks.stop()
         await self.outbox_worker.close()
+        if self.synapse_admin is not None:
+            await self.synapse_admin.close()
         await self.bot.stop()
         if self._runner is not None:
             await self._runner.cleanup()

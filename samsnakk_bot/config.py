@@ -48,6 +48,9 @@ def _reject_placeholder(value: str) -> str:
 class HomeserverConfig(_Section):
     url: str = "http://127.0.0.1:8008"
     server_name: str = "samsnakk.localhost"
+    # A server admin's access token, only for policies with room.close_mode "delete": the
+    # room and its history are deleted through Synapse's admin API when a brukerrom closes.
+    admin_token: Secret | None = None
 
     @field_validator("url")
     @classmethod
@@ -182,6 +185,7 @@ SECRET_FIELDS: tuple[tuple[str, str], ...] = (
     ("security", "field_key"),
     ("database", "url"),
     ("varsler", "dlr_secret"),
+    ("homeserver", "admin_token"),
 )
 
 

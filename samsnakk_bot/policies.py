@@ -62,8 +62,9 @@ class RoomTemplate(_Model):
     name_prefix: str = "Samsnakk"
     history_visibility: Literal["joined", "invited", "shared"] = "joined"
     # "archive": members are removed and the room is kept, read-only, for the audit trail.
-    # Purging rooms comes with the retention work.
-    close_mode: Literal["archive"] = "archive"
+    # "delete": as archive, and then the server deletes the room and its history (Synapse
+    # admin API; needs homeserver.admin_token). Our audit log is kept either way.
+    close_mode: Literal["archive", "delete"] = "archive"
     alias_prefix: str = "samsnakk."
 
     @field_validator("name_prefix")
@@ -185,6 +186,30 @@ class MeetingPolicy(_Model):
         return self
 
 
+class RetentionPolicy(_Model):
+    """Inactive brukerrom are closed after warning their participants twice."""
+
+    # A room with no messages for this long is closed.
+    inactivity: timedelta = timedelta(days=183)
+    # Participants are warned this long before closing, and again at second_warning.
+    first_warning: timedelta = timedelta(days=30)
+    second_warning: timedelta = timedelta(days=7)
+    # How often rooms are checked. Warnings and closing happen at most this late.
+    check_every: timedelta = timedelta(hours=1)
+    # Audit entries older than this are deleted; the chain stays verifiable.
+    audit_log: timedelta = timedelta(days=3653)
+
+    @model_validator(mode="after")
+    def _sane(self) -> RetentionPolicy:
+        if not timedelta(0) < self.second_warning < self.first_warning < self.inactivity:
+            raise ValueError("need 0 < second_warning < first_warning < inactivity")
+        if self.check_every <= timedelta(0) or self.check_every > self.second_warning:
+            raise ValueError("check_every must be positive and at most second_warning")
+        if self.audit_log < timedelta(days=365):
+            raise ValueError("audit_log must be at least P365D (access logs must be reviewable)")
+        return self
+
+
 class Policy(_Model):
     """The contents of ``default.yaml``."""
 
@@ -194,6 +219,7 @@ class Policy(_Model):
     onboarding: OnboardingPolicy = OnboardingPolicy()
     varsler: VarselPolicy = VarselPolicy()
     meetings: MeetingPolicy = MeetingPolicy()
+    retention: RetentionPolicy = RetentionPolicy()
 
 
 class Organisation(_Model):

@@ -52,8 +52,12 @@ class RunningSynapse:
         return self.stack.synapse.base_url
 
 
-def start_synapse(data_dir: Path, antispam: bool = True) -> RunningSynapse:
-    stack = prepare_dev_stack(data_dir, free_port(), free_port(), antispam=antispam)
+def start_synapse(
+    data_dir: Path, antispam: bool = True, policies_dir: Path | None = None
+) -> RunningSynapse:
+    stack = prepare_dev_stack(
+        data_dir, free_port(), free_port(), policies_dir=policies_dir, antispam=antispam
+    )
     proc = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     proc.start()
     return RunningSynapse(stack, proc)

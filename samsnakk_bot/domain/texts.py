@@ -1240,6 +1240,42 @@ def admin_revisjon_done(what: str, count: int) -> Reply:
     )
 
 
+# --- Retention (inactive rooms are closed) ----------------------------------------------------
+
+
+MONTH_NAMES = (
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+)  # fmt: skip
+
+
+def _date(day: int, month: int, year: int) -> str:
+    return f"{day}. {MONTH_NAMES[month - 1]} {year}"
+
+
+def retention_warning(day: int, month: int, year: int, days: int, second: bool) -> Reply:
+    """In the room, before an inactive room closes. Neutral: nothing about anyone in it."""
+    first = "Påminnelse: " if second else ""
+    body = (
+        f"{first}Ingen har skrevet i dette rommet på lenge, så det stenges "
+        f"{_date(day, month, year)} (om {days} {'dag' if days == 1 else 'dager'}). Vil dere beholde rommet, er det nok at "
+        "en av dere skriver en melding her. Da starter perioden på nytt."
+    )
+    return Reply(body, None)
+
+
+RETENTION_KEPT_OPEN = Reply("Takk! Rommet holdes åpent.", None)
+ROOM_TOMBSTONE = "Rommet er stengt."
+
+
+def retention_closed_to_member(room: str) -> Reply:
+    return Reply(
+        f"Rommet «{room}» er stengt fordi ingen hadde skrevet der på lenge. Trenger dere det "
+        "igjen, kan en ansatt opprette et nytt rom med «!rom ny».",
+        None,
+    )
+
+
 # --- Katalog (the staff directory) --------------------------------------------------------------
 
 KATALOG_USAGE = "!katalog <søk>"
@@ -1428,21 +1464,19 @@ DOCTOR_CHECK_CLOCK = "Klokka stemmer (clock in sync)"
 
 DOCTOR_NO_CONTACT = "ingen kontakt med {url} (cannot reach it): {error}"
 DOCTOR_HTTP_ANSWER = "Synapse svarte HTTP {status} {errcode}: {error} (Synapse answered)"
-DOCTOR_AS_TOKEN_REFUSED = (
+DOCTOR_AS_AUTH_REFUSED = (
     "Synapse godtar ikke as_token: stemmer den med registreringen Synapse har lastet? "
     "(Synapse refuses the as_token: does it match the registration Synapse loaded?)"
 )
 DOCTOR_NEEDS_SYNAPSE = "ikke sjekket, fordi Synapse ikke svarer (not checked: Synapse unreachable)"
 
-DOCTOR_SYNAPSE_OK = "versjon {version} på {url} (version {version} at {url})"
+DOCTOR_SYNAPSE_OK = "versjon {version}"
 DOCTOR_SYNAPSE_VERSION_UNKNOWN = "ukjent (unknown)"
 DOCTOR_SYNAPSE_BAD_STATUS = (
     "{url} svarte HTTP {status} på /_matrix/client/versions ({url} answered HTTP {status})"
 )
 
-DOCTOR_PING_OK = (
-    "Synapse nådde appservicen på {ms} ms (Synapse reached the appservice in {ms} ms)"
-)
+DOCTOR_PING_OK = "Synapse nådde appservicen på {ms} ms (Synapse reached the appservice in {ms} ms)"
 DOCTOR_PING_FAILED = "Synapse nådde ikke appservicen (Synapse could not reach the appservice)"
 # Keyed by the errcode Synapse's ping endpoint answers with.
 DOCTOR_PING_HINTS = {
@@ -1467,7 +1501,7 @@ DOCTOR_PING_HINTS = {
 
 DOCTOR_ANTISPAM_OK = (
     "Synapse spurte Samsnakk og avviste prøveinvitasjonen "
-    "(Synapse asked Samsnakk and refused the probe invite)"
+    "(Synapse asked us and refused the probe invite)"
 )
 DOCTOR_ANTISPAM_NOT_ASKED = (
     "Synapse spurte ikke Samsnakk før en invitasjon: er synapse_http_antispam.HTTPAntispam "
@@ -1479,7 +1513,7 @@ DOCTOR_ANTISPAM_NO_ANSWER = (
     "Antispam-modulen i Synapse fikk ikke svar fra Samsnakk: sjekk base_url, den skal være "
     "{url} (the antispam module got no answer from Samsnakk: check its base_url)"
 )
-DOCTOR_ANTISPAM_BAD_SECRET = (
+DOCTOR_ANTISPAM_BAD_AUTH = (
     "Samsnakk avviste antispam-modulens nøkkel: authorization i modulen må være lik "
     "antispam.secret (Samsnakk refused the module's token: it must equal antispam.secret)"
 )
@@ -1492,14 +1526,14 @@ DOCTOR_PUSH_ON = (
     "message content and room names to the push gateway; the default is true)"
 )
 DOCTOR_PUSH_NOT_GIVEN = (
-    "ikke sjekket: Synapse viser ikke dette utenfra, gi --synapse-config PATH "
-    "(not checked: not visible from outside; pass --synapse-config PATH to homeserver.yaml)"
+    "ikke sjekket, gi --synapse-config PATH: Synapse viser det ikke utenfra "
+    "(not checked: pass --synapse-config PATH; not visible from outside)"
 )
 DOCTOR_PUSH_UNREADABLE = "kunne ikke lese {source} (could not read it): {error}"
 
 DOCTOR_XSIGN_OK = (
     "enhet {device} er signert av selvsigneringsnøkkelen, som er signert av hovednøkkelen "
-    "(device {device} is signed by the self-signing key, which is signed by the master key)"
+    "(device <- self-signing key <- master key)"
 )
 DOCTOR_XSIGN_NO_MASTER = "{user} har ingen hovednøkkel på serveren (has no master key)"
 DOCTOR_XSIGN_NO_SELF_SIGNING = (
@@ -1539,7 +1573,7 @@ DOCTOR_DB_ERROR = "kunne ikke lese databasen (could not read the database): {err
 DOCTOR_POLICIES_OK = "{directory}: {organisations} organisasjoner (organisations)"
 DOCTOR_POLICIES_BAD = "{directory} er ugyldig (is invalid):"
 
-DOCTOR_CLOCK_OK = "{offset:+d} s fra Synapse ({offset:+d} s from Synapse)"
+DOCTOR_CLOCK_OK = "{offset:+d} s fra Synapse (from Synapse)"
 DOCTOR_CLOCK_OFF = (
     "klokka her går {offset:+d} s feil i forhold til Synapse, mer enn {limit} s: sjekk NTP "
     "(this host's clock is {offset:+d} s off Synapse's, more than {limit} s: check NTP)"

@@ -49,6 +49,8 @@ class BrukerromService(RoomUseCase):
         super().__init__(deps)
         # Called with (room_id, actor) when a room closes, e.g. to cancel its meetings.
         self.on_close: list[Callable[[str, str], Awaitable[None]]] = []
+        # After everyone is out and the closing is audited (e.g. deletion on the homeserver).
+        self.after_close: list[Callable[[str, str], Awaitable[None]]] = []
         self.approvals = approvals
         self.onboarding = onboarding
 
@@ -234,7 +236,7 @@ class BrukerromService(RoomUseCase):
         return None
 
     async def close(self, room: Brukerrom, actor: str) -> None:
-        """Archive: everyone but the bot removed, pending requests cancelled, name marked."""
+        """Archive: everyone but the bot removed, requests cancelled, name marked, tombstoned."""
         now = self.now()
         if not await self.d.brukerrom.close(room.room_id, now):
             return  # someone else closed it a moment ago: do not kick and announce twice
@@ -249,7 +251,13 @@ class BrukerromService(RoomUseCase):
                 await self.d.actions.kick(room.room_id, user, texts.ROOM_CLOSED)
                 await self.audit(room.room_id, self.d.bot_user_id, "removed", subject=user)
         await self.d.actions.set_name(room.room_id, self.name_of(room) + " (lukket)")
+        # Clients show a tombstoned room as ended; there is no room to move on to.
+        await self.d.actions.set_state(
+            room.room_id, "m.room.tombstone", {"body": texts.ROOM_TOMBSTONE, "replacement_room": ""}
+        )
         await self.audit(room.room_id, actor, "room_closed")
+        for hook in self.after_close:
+            await hook(room.room_id, actor)
 
     async def tell_dm(self, user_id: str, reply: Reply) -> None:
         """Tell someone outside the room, in their direct chat with the bot, if they have one."""

@@ -120,6 +120,8 @@ class Guard(RoomUseCase):
     async def sweep_all(self) -> int:
         removed = 0
         for room in await self.d.brukerrom.list_all():
+            if room.purge_requested_ms is not None:
+                continue  # deleted on the homeserver and blocked: nobody can be in it
             try:
                 removed += await self.sweep_room(room.room_id)
             except asyncio.CancelledError:

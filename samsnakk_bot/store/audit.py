@@ -34,7 +34,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, Row, func, inspect, select, text
+from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from samsnakk_bot.matrix.canonical_json import canonical_json
@@ -49,6 +49,8 @@ KEY_BYTES = 32
 MAX_DETAILS_BYTES = 1024
 # Rows per query while verifying, so a long log is never loaded at once.
 VERIFY_PAGE_ROWS = 500
+# The entry that records a retention cut: which ids were deleted and the last one's hash.
+PRUNED_ACTION = "audit_pruned"
 # Two writers that slip past the locks collide on the id; the loser re-reads and tries again.
 APPEND_ATTEMPTS = 5
 # pg_advisory_xact_lock key for appends: ASCII "SAMSAUD1". Held until the transaction ends.
@@ -254,10 +256,41 @@ class AuditLog:
         async with self._db.engine.connect() as conn:
             return int((await conn.execute(select(func.count()).select_from(_audit))).scalar_one())
 
+    async def prune(self, before_ms: int, actor: str, now_ms: int) -> int:
+        """Delete the entries older than ``before_ms`` (the retention rule); returns how many.
+
+        The cut is recorded first, as a new entry naming the last deleted id and its hash, so
+        that ``verify`` can tell a pruned start from deleted rows. A crash between the two
+        leaves a record with nothing missing yet, which verifies.
+        """
+        last_old = (
+            select(_audit.c.id, _audit.c.hash)
+            .where(_audit.c.ts_ms < before_ms)
+            .order_by(_audit.c.id.desc())
+            .limit(1)
+        )
+        async with self._db.engine.connect() as conn:
+            cut = (await conn.execute(last_old)).first()
+        if cut is None:
+            return 0
+        await self.append(
+            ts_ms=now_ms,
+            actor=actor,
+            action=PRUNED_ACTION,
+            details={"up_to_id": int(cut.id), "last_hash": str(cut.hash)},
+        )
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(delete(_audit).where(_audit.c.id <= cut.id))
+        return int(result.rowcount)
+
     async def verify(self) -> VerifyResult:
-        """Walk the whole chain in id order, a page at a time, and report the first bad row."""
+        """Walk the whole chain in id order, a page at a time, and report the first bad row.
+
+        A log that starts after id 1 is intact only if a prune record names the missing end.
+        """
         expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
         last_id: int | None = None
+        missing: tuple[int, str, int] | None = None  # (up_to_id, last_hash, first present id)
         while True:
             page_stmt = select(_audit).order_by(_audit.c.id).limit(VERIFY_PAGE_ROWS)
             if last_id is not None:
@@ -265,8 +298,23 @@ class AuditLog:
             async with self._db.engine.connect() as conn:
                 page = (await conn.execute(page_stmt)).all()
             if not page:
+                if missing is not None:
+                    return VerifyResult(
+                        ok=False,
+                        checked=checked,
+                        first_bad_id=missing[2],
+                        reason="entries before this row are missing, and no prune record says why",
+                    )
                 return VerifyResult(ok=True, checked=checked, first_bad_id=None, reason="")
+            if last_id is None and page[0].id != 1:
+                first = page[0]
+                expected_id, prev_hash = first.id, first.prev_hash
+                missing = (first.id - 1, first.prev_hash, first.id)
             for row in page:
+                if missing is not None and row.action == PRUNED_ACTION:
+                    said = json.loads(row.details)
+                    if (said.get("up_to_id"), said.get("last_hash")) == missing[:2]:
+                        missing = None
                 reason = self._row_problem(row, expected_id, prev_hash)
                 if reason is not None:
                     return VerifyResult(

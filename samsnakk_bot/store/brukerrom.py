@@ -36,6 +36,10 @@ class Brukerrom:
     consent_ms: int | None
     created_ms: int
     closed_ms: int | None
+    last_activity_ms: int
+    retention_stage: int = 0
+    retention_close_ms: int | None = None
+    purge_requested_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class BrukerromRepo:
                     creator_user_id=creator,
                     state=state,
                     created_ms=now_ms,
+                    last_activity_ms=now_ms,
                 )
             )
 
@@ -128,6 +133,50 @@ class BrukerromRepo:
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
+
+    async def touch(self, room_id: str, now_ms: int, min_gap_ms: int = 60_000) -> int | None:
+        """A message in the room: it is in use again. Returns the warning stage it had (so the
+        room can be told it stays open), or None when nothing was written.
+
+        Writes at most once per ``min_gap_ms`` per room unless a warning is pending: a busy
+        room does not cost a write per message.
+        """
+        where = (
+            _rooms.c.room_id == room_id,
+            _rooms.c.state != "closed",
+            (_rooms.c.last_activity_ms < now_ms - min_gap_ms) | (_rooms.c.retention_stage > 0),
+        )
+        async with self._db.engine.begin() as conn:
+            stage = await conn.scalar(select(_rooms.c.retention_stage).where(*where))
+            if stage is None:
+                return None
+            await conn.execute(
+                update(_rooms)
+                .where(*where)
+                .values(last_activity_ms=now_ms, retention_stage=0, retention_close_ms=None)
+            )
+        return int(stage)
+
+    async def advance_retention(
+        self, room_id: str, from_stage: int, to_stage: int, close_ms: int
+    ) -> bool:
+        """Record a warning as sent; False if a message or another sweep got there first."""
+        stmt = (
+            update(_rooms)
+            .where(
+                _rooms.c.room_id == room_id,
+                _rooms.c.state != "closed",
+                _rooms.c.retention_stage == from_stage,
+            )
+            .values(retention_stage=to_stage, retention_close_ms=close_ms)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def mark_purge_requested(self, room_id: str, now_ms: int) -> None:
+        stmt = update(_rooms).where(_rooms.c.room_id == room_id).values(purge_requested_ms=now_ms)
+        async with self._db.engine.begin() as conn:
+            await conn.execute(stmt)
 
     async def close(self, room_id: str, now_ms: int) -> bool:
         stmt = (

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     false,
@@ -133,6 +134,11 @@ class BrukerromRow(Base):
     consent_ms: Mapped[int | None] = mapped_column(BigInteger)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     closed_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Retention: the last message, and how many closing warnings have gone out (0-2).
+    last_activity_ms: Mapped[int] = mapped_column(BigInteger)
+    retention_stage: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    retention_close_ms: Mapped[int | None] = mapped_column(BigInteger)
+    purge_requested_ms: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (CheckConstraint(_one_of("state", BRUKERROM_STATES), name="state"),)
 

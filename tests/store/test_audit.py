@@ -222,3 +222,66 @@ async def test_failed_append_leaves_no_row_and_no_lock_behind(
     await execute(db, "DELETE FROM audit_log WHERE id = 2")
     await log.append(ts_ms=4, actor="@a:hs.test", action="left")
     assert (await log.verify()).ok
+
+
+async def test_pruning_old_entries_keeps_the_chain_verifiable(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 8)  # ts 1000..1007
+
+    removed = await log.prune(before_ms=1_005, actor="@samsnakk:hs.test", now_ms=9_000)
+
+    result = await log.verify()
+    remaining = await log.for_room(ROOM)
+    record = (await log.for_actor("@samsnakk:hs.test"))[-1]
+    assert removed == 5
+    assert [e.id for e in remaining] == [6, 7, 8]
+    assert (record.id, record.action, record.details["up_to_id"]) == (9, "audit_pruned", 5)
+    assert (result.ok, result.checked) == (True, 4)
+
+
+async def test_pruning_twice_and_appending_after_still_verifies(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 6)
+    await log.prune(before_ms=1_002, actor="@samsnakk:hs.test", now_ms=2_000)
+    await fill(log, 2)
+    await log.prune(before_ms=1_900, actor="@samsnakk:hs.test", now_ms=3_000)
+
+    result = await log.verify()
+
+    # The second cut reaches past the first prune record (its ids are older): only its own
+    # record is left, and it explains the whole missing start.
+    assert result.ok, result.reason
+    assert [e.action for e in await log.for_actor("@samsnakk:hs.test")] == ["audit_pruned"]
+    assert await log.count() == 1
+
+
+async def test_deleting_old_rows_without_a_prune_record_is_found(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 6)
+
+    await execute(db, "DELETE FROM audit_log WHERE id <= 3")
+    result = await log.verify()
+
+    assert (result.ok, result.first_bad_id) == (False, 4)
+    assert "no prune record" in result.reason
+
+
+async def test_a_prune_record_for_a_different_cut_does_not_excuse_deleted_rows(
+    db: Database,
+) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 6)
+    await log.prune(before_ms=1_002, actor="@samsnakk:hs.test", now_ms=2_000)  # deletes 1, 2
+
+    await execute(db, "DELETE FROM audit_log WHERE id <= 4")
+    result = await log.verify()
+
+    assert (result.ok, result.first_bad_id) == (False, 5)
+
+
+async def test_nothing_old_enough_prunes_nothing_and_writes_nothing(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 3)
+
+    assert await log.prune(before_ms=500, actor="@samsnakk:hs.test", now_ms=2_000) == 0
+    assert await log.count() == 3

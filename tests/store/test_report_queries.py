@@ -78,6 +78,7 @@ class Seed:
             creator_user_id=creator,
             state="active",
             created_ms=created_ms,
+            last_activity_ms=created_ms,
         )
 
     def messages(

@@ -154,3 +154,35 @@ def test_missing_default_yaml_says_what_was_expected(tmp_path: Path) -> None:
     message = load_error(tmp_path)
     assert f"Policy file not found: {tmp_path / 'default.yaml'}" in message
     assert "organisations.yaml" in message
+
+
+def test_shipped_retention_is_six_months_with_warnings_at_30_and_7_days() -> None:
+    retention = load_policies(SHIPPED).policy.retention
+    assert retention.inactivity == timedelta(days=183)
+    assert (retention.first_warning, retention.second_warning) == (
+        timedelta(days=30),
+        timedelta(days=7),
+    )
+
+
+@pytest.mark.parametrize(
+    ("retention", "says"),
+    [
+        ({"first_warning": "P5D", "second_warning": "P7D"}, "second_warning < first_warning"),
+        ({"inactivity": "P20D"}, "first_warning < inactivity"),
+        ({"check_every": "P8D"}, "check_every must be positive and at most second_warning"),
+        ({"audit_log": "P30D"}, "audit_log must be at least P365D"),
+    ],
+)
+def test_retention_periods_that_make_no_sense_are_refused(
+    tmp_path: Path, retention: dict[str, str], says: str
+) -> None:
+    write_policies(tmp_path, {"retention": retention})
+    assert says in load_error(tmp_path)
+
+
+def test_close_mode_delete_is_accepted_and_unknown_modes_are_not(tmp_path: Path) -> None:
+    write_policies(tmp_path, {"room": {"close_mode": "delete"}})
+    assert load_policies(tmp_path).policy.room.close_mode == "delete"
+    write_policies(tmp_path, {"room": {"close_mode": "shred"}})
+    assert "room.close_mode" in load_error(tmp_path)
