@@ -77,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_sub.add_parser("verify", help="check the audit log's hash chain (read-only)")
     _add_config(verify)
 
+    doctor = sub.add_parser(
+        "doctor", help="check a running deployment (Synapse, appservice, antispam, keys, DB)"
+    )
+    _add_config(doctor)
+    doctor.add_argument(
+        "--synapse-config",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Synapse's homeserver.yaml (repeatable; a directory means its *.yaml), "
+        "to check push.include_content, which Synapse does not show from outside",
+    )
+
     check = sub.add_parser("check-config", help="validate a config file and exit")
     _add_config(check)
     return parser
@@ -151,6 +165,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from samsnakk_bot.varsler_report import print_status
 
         return asyncio.run(print_status(cfg))
+    if args.command == "doctor":
+        from samsnakk_bot.doctor import run_doctor
+
+        return asyncio.run(run_doctor(cfg, args.synapse_config))
     if args.command == "check-config":
         print("config OK")
         return 0

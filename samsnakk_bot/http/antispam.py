@@ -20,6 +20,7 @@ from aiohttp import web
 from samsnakk_bot.domain import access as reasons
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.access import AccessDecision
+from samsnakk_bot.domain.probe import PROBE_FIELD, is_probe_room
 from samsnakk_bot.http.auth import require_bearer
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.services.access import AccessService
@@ -110,6 +111,9 @@ class AntispamRoutes:
             body = await _json_object(request)
             if callback == PING:
                 return _pong(body)
+            if callback == INVITE and is_probe_room(body.get("room_id")):
+                self._count(label, "probe")
+                return _probe_refusal(body)
             question = _parse(callback, body)
             decision = await self._within_deadline(self._decide(question), self._deadline_s)
         except _Malformed as exc:
@@ -214,6 +218,12 @@ def _consume_exception(task: asyncio.Future[Any]) -> None:
 def _forbidden(reason: str) -> web.Response:
     error = _REFUSAL_TEXTS.get(reason, texts.ACCESS_CHECK_FAILED)
     return web.json_response({"errcode": "M_FORBIDDEN", "error": error}, status=403)
+
+
+def _probe_refusal(body: dict[str, Any]) -> web.Response:
+    """`samsnakk doctor`'s probe (domain/probe.py): refused, echoed, not audited."""
+    answer = {"errcode": "M_FORBIDDEN", "error": texts.ACCESS_DOCTOR_PROBE}
+    return web.json_response({**answer, PROBE_FIELD: body["room_id"]}, status=403)
 
 
 def _pong(body: dict[str, Any]) -> web.Response:

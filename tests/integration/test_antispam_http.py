@@ -165,6 +165,21 @@ async def test_ping_without_id_is_refused(stack: Stack) -> None:
     assert status == 403
 
 
+async def test_doctor_probe_invite_is_refused_echoed_and_not_audited(stack: Stack) -> None:
+    from samsnakk_bot.domain.probe import PROBE_FIELD, PROBE_ROOM_PREFIX
+
+    probe = f"{PROBE_ROOM_PREFIX}0123abcd:test"
+    status, body = await stack.ask("user_may_invite", invite("@samsnakk.as:test", BOT, probe))
+    assert status == 403
+    assert body == {
+        "errcode": "M_FORBIDDEN",
+        "error": texts.ACCESS_DOCTOR_PROBE,
+        PROBE_FIELD: probe,
+    }
+    assert stack.count("user_may_invite", "probe") == 1
+    assert stack.audit.entries == []
+
+
 # --- Invites -------------------------------------------------------------------------------
 
 
