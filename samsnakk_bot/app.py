@@ -243,7 +243,11 @@ class SamsnakkApp:
                 details={"command": command},
             )
             account = await self.accounts.get(sender)
-            listed = any(sender in o.admins for o in self.policies.organisations.organisations)
+            orgs = self.policies.organisations
+            hf = orgs.helsefellesskap
+            listed = any(sender in o.admins for o in orgs.organisations) or (
+                hf is not None and sender in hf.report_viewers
+            )
             if listed or (account is not None and account.role == "admin"):
                 return Reply(texts.ADMIN_USE_ADMIN_ROOM, None)
             return Reply(texts.ADMIN_ONLY, None)

@@ -222,6 +222,29 @@ class Policy(_Model):
     retention: RetentionPolicy = RetentionPolicy()
 
 
+def _matrix_ids(v: tuple[str, ...]) -> tuple[str, ...]:
+    for i, user_id in enumerate(v):
+        if not _MATRIX_ID_RE.match(user_id):
+            raise _error_at(
+                (i,), f"{user_id!r} is not a Matrix ID; write it as @localpart:server.name"
+            )
+    return v
+
+
+# The admin room of the helsefellesskap is kept under this id, so no organisation may use it.
+HELSEFELLESSKAP_ID = "helsefellesskap"
+
+
+class Helsefellesskap(_Model):
+    """The organisations together. Its report viewers see aggregate reports and nothing else."""
+
+    name: str
+    report_viewers: tuple[str, ...] = ()
+
+    _name_non_empty = field_validator("name")(_non_empty)
+    _viewers_are_ids = field_validator("report_viewers")(_matrix_ids)
+
+
 class Organisation(_Model):
     id: str
     name: str
@@ -252,21 +275,14 @@ class Organisation(_Model):
                 raise _error_at((i,), f"role {role!r} is listed twice")
         return roles
 
-    @field_validator("admins")
-    @classmethod
-    def _matrix_ids(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for i, admin in enumerate(v):
-            if not _MATRIX_ID_RE.match(admin):
-                raise _error_at(
-                    (i,), f"{admin!r} is not a Matrix ID; write it as @localpart:server.name"
-                )
-        return v
+    _admins_are_ids = field_validator("admins")(_matrix_ids)
 
 
 class Organisations(_Model):
     """The contents of the organisations file."""
 
     organisations: tuple[Organisation, ...]
+    helsefellesskap: Helsefellesskap | None = None
 
     @field_validator("organisations")
     @classmethod
@@ -275,6 +291,8 @@ class Organisations(_Model):
             raise ValueError("must list at least one organisation")
         ids = [o.id for o in orgs]
         for i, org in enumerate(orgs):
+            if org.id == HELSEFELLESSKAP_ID:
+                raise _error_at((i, "id"), f"{org.id!r} is reserved for the helsefellesskap")
             if org.id in ids[:i]:
                 raise _error_at((i, "id"), f"{org.id!r} is used by more than one organisation")
             if org.name.casefold() in (o.name.casefold() for o in orgs[:i]):

@@ -1058,6 +1058,10 @@ ADMIN_ONLY = (
     "Beklager, dette er en kommando for administratorer, og du har ikke den tilgangen. "
     "Forsøket er logget. Skriv «!hjelp» for å se hva du kan gjøre."
 )
+AGGREGATE_ONLY = (
+    "Her kan du bare hente samlede rapporter for hele helsefellesskapet med «!admin rapport». "
+    "Forsøket er logget."
+)
 ADMIN_USE_ADMIN_ROOM = (
     "Admin-kommandoer virker bare i administrasjonsrommet for organisasjonen din, så ingen "
     "andre ser svarene. Skriv kommandoen der."

@@ -13,13 +13,11 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
-from samsnakk_bot.policies import Organisation
+from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
 from samsnakk_bot.report_output import figures_png
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
@@ -29,7 +27,6 @@ from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditEntry
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.meetings import MeetingRepo
-from samsnakk_bot.store.models import InboxEventRow
 from samsnakk_bot.store.report_queries import usage_figures
 
 log = logging.getLogger(__name__)
@@ -74,23 +71,32 @@ class AdminService(RoomUseCase):
             admins = [a for a in candidates if await self.d.actions.user_exists(a)]
             if not admins:
                 continue
-            for admin in admins:
-                self.d.access.expect_invite(admin)
-            room_id = await self.d.actions.create_admin_room(
-                f"{texts.ADMIN_ROOM_NAME} · {org.name}", admins
-            )
-            now = self.now()
-            await self.d.rooms.upsert_kind(room_id, "admin", now_ms=now)
-            await self.d.rooms.set_encrypted(room_id, "m.megolm.v1.aes-sha2", now)
-            await self._admin_rooms.add(org.id, room_id, now)
-            await self.audit(
-                room_id,
-                self.d.bot_user_id,
-                "admin_action",
-                details={"what": "admin_room_created", "org": org.id},
-            )
+            await self._make_admin_room(org.id, org.name, admins)
             made += 1
+        hf = self.d.policies.organisations.helsefellesskap
+        if hf is not None and await self._admin_rooms.room_for(HELSEFELLESSKAP_ID) is None:
+            viewers = [v for v in hf.report_viewers if await self.d.actions.user_exists(v)]
+            if viewers:
+                await self._make_admin_room(HELSEFELLESSKAP_ID, hf.name, viewers)
+                made += 1
         return made
+
+    async def _make_admin_room(self, org_id: str, name: str, admins: list[str]) -> None:
+        for admin in admins:
+            self.d.access.expect_invite(admin)
+        room_id = await self.d.actions.create_admin_room(
+            f"{texts.ADMIN_ROOM_NAME} · {name}", admins
+        )
+        now = self.now()
+        await self.d.rooms.upsert_kind(room_id, "admin", now_ms=now)
+        await self.d.rooms.set_encrypted(room_id, "m.megolm.v1.aes-sha2", now)
+        await self._admin_rooms.add(org_id, room_id, now)
+        await self.audit(
+            room_id,
+            self.d.bot_user_id,
+            "admin_action",
+            details={"what": "admin_room_created", "org": org_id},
+        )
 
     async def _admin_rooms_invite(self, room_id: str, user_id: str) -> None:
         """Invite an admin added after the room was made (e.g. a new admin in policies)."""
@@ -100,6 +106,11 @@ class AdminService(RoomUseCase):
     async def org_for(self, ctx: CommandContext) -> Organisation:
         """The room's organisation, if the sender is one of its admins; audited refusal else."""
         org_id = await self._admin_rooms.org_of(ctx.room_id)
+        if org_id == HELSEFELLESSKAP_ID:
+            await self.audit(
+                ctx.room_id, ctx.sender, "admin_refused", details={"command": ctx.match.spec.name}
+            )
+            raise CommandProblem(texts.AGGREGATE_ONLY)
         org = self.d.policies.organisations.by_id(org_id) if org_id else None
         account = await self.d.accounts.get(ctx.sender)
         listed = org is not None and ctx.sender in org.admins
@@ -124,24 +135,33 @@ class AdminService(RoomUseCase):
 
     # -- !admin rapport ----------------------------------------------------------------
 
-    async def rapport(self, ctx: CommandContext) -> Reply | None:
+    async def _report_scope(self, ctx: CommandContext) -> tuple[str, str | None, str]:
+        """(name shown, organisation filter or None for all, id for the audit log)."""
+        hf = self.d.policies.organisations.helsefellesskap
+        if hf is not None and await self._admin_rooms.org_of(ctx.room_id) == HELSEFELLESSKAP_ID:
+            if ctx.sender in hf.report_viewers:
+                return hf.name, None, HELSEFELLESSKAP_ID
         org = await self.org_for(ctx)
+        return org.name, org.name, org.id
+
+    async def rapport(self, ctx: CommandContext) -> Reply | None:
+        name, org_filter, scope_id = await self._report_scope(ctx)
         period = self._period(ctx.match.raw_args)
         figures = await usage_figures(
-            self._db, org.name, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
+            self._db, org_filter, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
         )
         lines = [(texts.REPORT_LABELS.get(f.key, f.key), shown(f)) for f in figures]
         label = f"{period.first_day:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"
-        await self.d.actions.say(ctx.room_id, texts.admin_report_intro(org.name, label, lines))
+        await self.d.actions.say(ctx.room_id, texts.admin_report_intro(name, label, lines))
         # matplotlib is CPU work: keep it off the event loop.
         png = await asyncio.to_thread(
-            figures_png, figures, f"{texts.REPORT_TITLE} – {org.name}", texts.REPORT_LABELS
+            figures_png, figures, f"{texts.REPORT_TITLE} – {name}", texts.REPORT_LABELS
         )
         await self.d.actions.send_file(
             ctx.room_id, png, "image/png", "samsnakk-rapport.png", "m.image"
         )
         await self.audit(
-            ctx.room_id, ctx.sender, "admin_action", details={"what": "report", "org": org.id}
+            ctx.room_id, ctx.sender, "admin_action", details={"what": "report", "org": scope_id}
         )
         return None
 
@@ -194,8 +214,8 @@ class AdminService(RoomUseCase):
         for room in ours:
             counts[room.state] = counts.get(room.state, 0) + 1
         now = self.now()
-        recent = await self._recent_message_rooms(now - 30 * 86_400_000)
-        inactive = sum(1 for r in ours if r.state == "active" and r.room_id not in recent)
+        quiet_since = now - 30 * 86_400_000
+        inactive = sum(1 for r in ours if r.state == "active" and r.last_activity_ms < quiet_since)
         prefix = self.d.policies.policy.room.name_prefix
         labels = {r.room_id: room_name(prefix, r.label) for r in ours}
         waiting: list[tuple[str, int]] = []
@@ -213,18 +233,6 @@ class AdminService(RoomUseCase):
         return texts.admin_rooms_overview(
             counts, inactive, sorted(waiting, key=lambda w: -w[1]), days, named
         )
-
-    async def _recent_message_rooms(self, since_ms: int) -> set[str]:
-        stmt = (
-            select(InboxEventRow.room_id)
-            .where(
-                InboxEventRow.event_type == "m.room.encrypted",
-                InboxEventRow.received_ms >= since_ms,
-            )
-            .distinct()
-        )
-        async with self._db.engine.connect() as conn:
-            return {str(r.room_id) for r in await conn.execute(stmt)}
 
     # -- !admin deaktiver ---------------------------------------------------------------
 

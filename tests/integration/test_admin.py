@@ -137,3 +137,38 @@ async def test_room_overview_shows_counts_and_labels_only(
         assert "Per Hemmelig" not in overview and per.user_id not in overview
     finally:
         await admin.stop()
+
+
+async def test_helsefellesskap_viewer_sees_aggregate_reports_only(
+    app: SamsnakkApp, synapse: RunningSynapse, client_dir
+) -> None:
+    viewer = await new_user(synapse, client_dir, name="analyse.helsefellesskap")
+    try:
+        await app.admin.ensure_admin_rooms()
+        room = await viewer.accept_invite()
+
+        await viewer.send(room, "!admin rapport")
+        intro = await viewer.wait_for_message(
+            room, lambda s: "Bruksrapport for Helsefellesskapet Bergen" in s.body
+        )
+        chart = await viewer.wait_for_message(room, lambda s: s.msgtype == "m.image")
+        assert (await _decrypted_file(viewer, chart.content)).startswith(b"\x89PNG\r\n\x1a\n")
+        assert "Tall under 5 vises som «<5»" in intro.body
+
+        for text in ("!admin rom", "!admin revisjon @someone:samsnakk.localhost"):
+            refused = await command(app, viewer, room, text, "samlede rapporter")
+            assert refused.startswith("Her kan du bare hente samlede rapporter")
+        refusals = [
+            e.details["command"]
+            for e in await app.audit.for_actor(viewer.user_id)
+            if e.action == "admin_refused"
+        ]
+        reports = [
+            e.details["org"]
+            for e in await app.audit.for_actor(viewer.user_id)
+            if e.action == "admin_action"
+        ]
+        assert refusals == ["admin rom", "admin revisjon"]
+        assert reports == ["helsefellesskap"]
+    finally:
+        await viewer.stop()

@@ -186,3 +186,23 @@ def test_close_mode_delete_is_accepted_and_unknown_modes_are_not(tmp_path: Path)
     assert load_policies(tmp_path).policy.room.close_mode == "delete"
     write_policies(tmp_path, {"room": {"close_mode": "shred"}})
     assert "room.close_mode" in load_error(tmp_path)
+
+
+def test_the_helsefellesskap_id_is_reserved_and_its_viewers_are_matrix_ids(
+    tmp_path: Path,
+) -> None:
+    taken = [{"id": "helsefellesskap", "name": "HF", "kind": "annet", "roles": ["leder"]}]
+    write_policies(tmp_path, organisations=taken)
+    assert "reserved for the helsefellesskap" in load_error(tmp_path)
+
+    write_policies(tmp_path)
+    orgs_file = tmp_path / "organisations.yaml"
+    orgs = yaml.safe_load(orgs_file.read_text())
+    orgs["helsefellesskap"] = {"name": "Helsefellesskapet", "report_viewers": ["analyse"]}
+    orgs_file.write_text(yaml.safe_dump(orgs, allow_unicode=True))
+    assert "is not a Matrix ID" in load_error(tmp_path)
+
+
+def test_shipped_example_has_a_helsefellesskap_with_a_report_viewer() -> None:
+    hf = load_policies(SHIPPED).organisations.helsefellesskap
+    assert hf is not None and hf.report_viewers == ("@analyse.helsefellesskap:samsnakk.localhost",)
