@@ -24,6 +24,8 @@ ORGANISATIONS_EXAMPLE_FILE = "organisations.example.yaml"
 
 _MATRIX_ID_RE = re.compile(r"^@[^:]+:.+$")
 _SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+# A DNS name or IP literal, with an optional port, as Matrix server names are written.
+_SERVER_NAME_RE = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 _ALIAS_PREFIX_RE = re.compile(r"^[a-z0-9._-]+$")
 _VERSION_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _LABEL_RE = re.compile(r"^[0-9]{4}$")
@@ -252,8 +254,18 @@ class Organisation(_Model):
     parent: str | None = None
     roles: tuple[str, ...]
     admins: tuple[str, ...] = ()
+    # The Matrix server name its staff's accounts are on, when it runs its own homeserver
+    # and federates with ours. It goes into Synapse's federation allow-list.
+    homeserver: str | None = None
 
     _name_non_empty = field_validator("name")(_non_empty)
+
+    @field_validator("homeserver")
+    @classmethod
+    def _server_name(cls, v: str | None) -> str | None:
+        if v is not None and not _SERVER_NAME_RE.match(v):
+            raise ValueError(f"{v!r} is not a Matrix server name such as kommune.example.no")
+        return v
 
     @field_validator("id")
     @classmethod
@@ -327,6 +339,11 @@ class Organisations(_Model):
 class Policies(_Model):
     policy: Policy
     organisations: Organisations
+
+    def federation_allow_list(self, own_server: str) -> list[str]:
+        """Synapse's ``federation_domain_whitelist``: our server and the organisations' own."""
+        servers = {own_server, *(o.homeserver for o in self.organisations.organisations)}
+        return sorted(s for s in servers if s)
 
 
 def _valid_keys(root: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

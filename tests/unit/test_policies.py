@@ -206,3 +206,21 @@ def test_the_helsefellesskap_id_is_reserved_and_its_viewers_are_matrix_ids(
 def test_shipped_example_has_a_helsefellesskap_with_a_report_viewer() -> None:
     hf = load_policies(SHIPPED).organisations.helsefellesskap
     assert hf is not None and hf.report_viewers == ("@analyse.helsefellesskap:samsnakk.localhost",)
+
+
+def test_federation_allow_list_is_our_server_and_the_organisations_own(tmp_path: Path) -> None:
+    orgs = [
+        {"id": "dps", "name": "DPS", "kind": "dps", "roles": ["lege"], "homeserver": "dps.no"},
+        {"id": "k", "name": "Kommune", "kind": "kommune", "roles": ["lege"]},
+        {"id": "nav", "name": "NAV", "kind": "nav", "roles": ["v"], "homeserver": "127.0.0.2:8448"},
+    ]
+    policies = load_policies(write_policies(tmp_path, organisations=orgs))
+    assert policies.federation_allow_list("kommune.no") == [
+        "127.0.0.2:8448",
+        "dps.no",
+        "kommune.no",
+    ]
+
+    orgs[0]["homeserver"] = "https://dps.no"
+    write_policies(tmp_path, organisations=orgs)
+    assert "is not a Matrix server name" in load_error(tmp_path)
