@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import time
+from collections.abc import Collection
 from typing import Any
 
 from nio import UploadResponse
@@ -147,6 +150,27 @@ class MatrixRoomActions:
     async def joined_members(self, room_id: str) -> set[str]:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
         return set(result.get("joined", {}))
+
+    async def wait_until_gone(
+        self, room_ids: Collection[str], user_id: str, timeout: float = 10.0
+    ) -> set[str]:
+        """Wait until the E2EE client no longer counts ``user_id`` among these rooms' members.
+
+        nio shares a new room key with everyone it still lists, so a notice sent before its
+        sync has seen a kick would hand the key to the person just removed. Returns the rooms
+        where they were still listed when ``timeout`` ran out.
+        """
+        client = self._bot.client
+        assert client is not None
+        deadline = time.monotonic() + timeout
+        waiting = set(room_ids)
+        while True:
+            waiting = {
+                r for r in waiting if (room := client.rooms.get(r)) and user_id in room.users
+            }
+            if not waiting or time.monotonic() >= deadline:
+                return waiting
+            await asyncio.sleep(0.05)
 
     async def user_exists(self, user_id: str) -> bool:
         path = f"/_matrix/client/v3/profile/{self._bot.http.q(user_id)}"

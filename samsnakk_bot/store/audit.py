@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import json
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,18 @@ class AuditEntry:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewAuditEntry:
+    """An entry not yet in the log; :meth:`AuditLog.append_many` gives it its id and hash."""
+
+    ts_ms: int
+    actor: str
+    action: str
+    room_id: str | None = None
+    subject: str | None = None
+    details: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,25 +187,29 @@ class AuditLog:
         free text; anything else raises ``TypeError``, and more than ``MAX_DETAILS_BYTES`` raises
         ``ValueError``.
         """
-        checked = _checked_details(details)
+        entry = NewAuditEntry(ts_ms, actor, action, room_id, subject, details)
+        return (await self.append_many([entry]))[0]
+
+    async def append_many(self, entries: Sequence[NewAuditEntry]) -> list[AuditEntry]:
+        """Add several entries at the end of the chain, in order, in one transaction.
+
+        All or nothing: a bad ``details`` in any of them (see :meth:`append`) writes none.
+        """
+        checked = [(e, _checked_details(e.details)) for e in entries]
+        if not checked:
+            return []
         async with self._lock:
             for attempt in range(1, APPEND_ATTEMPTS + 1):
                 try:
-                    return await self._append_once(ts_ms, room_id, actor, action, subject, checked)
+                    return await self._append_once(checked)
                 except IntegrityError:
                     if attempt == APPEND_ATTEMPTS:
                         raise
         raise AssertionError("unreachable")
 
     async def _append_once(
-        self,
-        ts_ms: int,
-        room_id: str | None,
-        actor: str,
-        action: str,
-        subject: str | None,
-        details: dict[str, _DetailValue],
-    ) -> AuditEntry:
+        self, checked: list[tuple[NewAuditEntry, dict[str, _DetailValue]]]
+    ) -> list[AuditEntry]:
         last = select(_audit.c.id, _audit.c.hash).order_by(_audit.c.id.desc()).limit(1)
         async with self._db.engine.begin() as conn:
             # Take the cross-process write lock before reading the last row; held to commit.
@@ -204,41 +220,49 @@ class AuditLog:
                 await conn.exec_driver_sql("BEGIN IMMEDIATE")
             previous = (await conn.execute(last)).first()
             entry_id, prev_hash = (
-                (1, GENESIS_HASH) if previous is None else (previous[0] + 1, previous[1])
+                (0, GENESIS_HASH) if previous is None else (previous[0], previous[1])
             )
-            entry = AuditEntry(
-                id=entry_id,
-                ts_ms=ts_ms,
-                room_id=room_id,
-                actor=actor,
-                action=action,
-                subject=subject,
-                details=details,
-                prev_hash=prev_hash,
-                hash=_entry_hash(
-                    self._key,
-                    prev_hash,
-                    ts_ms=ts_ms,
-                    room_id=room_id,
-                    actor=actor,
-                    action=action,
-                    subject=subject,
+            made = []
+            for new, details in checked:
+                entry_id += 1
+                entry = AuditEntry(
+                    id=entry_id,
+                    ts_ms=new.ts_ms,
+                    room_id=new.room_id,
+                    actor=new.actor,
+                    action=new.action,
+                    subject=new.subject,
                     details=details,
-                ),
-            )
-            values = {
-                "id": entry.id,
-                "ts_ms": ts_ms,
-                "room_id": room_id,
-                "actor": actor,
-                "action": action,
-                "subject": subject,
-                "details": canonical_json(details).decode("utf-8"),
-                "prev_hash": prev_hash,
-                "hash": entry.hash,
-            }
-            await conn.execute(_audit.insert().values(**values))
-        return entry
+                    prev_hash=prev_hash,
+                    hash=_entry_hash(
+                        self._key,
+                        prev_hash,
+                        ts_ms=new.ts_ms,
+                        room_id=new.room_id,
+                        actor=new.actor,
+                        action=new.action,
+                        subject=new.subject,
+                        details=details,
+                    ),
+                )
+                made.append(entry)
+                prev_hash = entry.hash
+            rows = [
+                {
+                    "id": e.id,
+                    "ts_ms": e.ts_ms,
+                    "room_id": e.room_id,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "subject": e.subject,
+                    "details": canonical_json(e.details).decode("utf-8"),
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in made
+            ]
+            await conn.execute(_audit.insert(), rows)
+        return made
 
     async def for_room(self, room_id: str) -> list[AuditEntry]:
         """Every entry about one room, oldest first."""

@@ -235,6 +235,19 @@ class ParticipantRepo:
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
+    async def end_everywhere(
+        self, user_id: str, status: ParticipantStatus, now_ms: int
+    ) -> list[str]:
+        """Remove someone's approval in every room at once; the rooms they were approved in."""
+        stmt = (
+            update(_participants)
+            .where(_participants.c.user_id == user_id, _participants.c.status == "approved")
+            .values(status=status, ended_ms=now_ms)
+            .returning(_participants.c.room_id)
+        )
+        async with self._db.engine.begin() as conn:
+            return [r.room_id for r in await conn.execute(stmt)]
+
     async def get(self, room_id: str, user_id: str) -> Participant | None:
         stmt = select(_participants).where(
             _participants.c.room_id == room_id, _participants.c.user_id == user_id

@@ -109,10 +109,37 @@ async def test_offboarding_removes_from_every_room_and_hands_over_meetings(
         for brukerrom in rooms:
             assert trond.user_id not in await members(app, brukerrom)
             assert not await app.participants.is_approved(brukerrom, trond.user_id)
+        for brukerrom in rooms:  # the neutral notices follow the answer, in the background
+            notice = await sara.wait_for_message(
+                brukerrom,
+                lambda s: s.sender == app.cfg.bot_user_id and "ikke lenger med" in s.body,
+            )
+            assert notice.decrypted and notice.body.startswith("Trond Slutter ")
         meeting = await app.meetings.get(rooms[0], 1)
         assert meeting is not None and meeting.responsible == sara.user_id
     finally:
         await admin.stop()
+
+
+async def test_offboarding_without_colleague_tells_the_room_its_meeting_lacks_one(
+    app: SamsnakkApp, make_user: UserFactory
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    trond = await make_user("ansatt", "Askøy kommune", "Trond Alene")
+    per = await make_user("bruker", None, "Per")
+    brukerrom = await create_brukerrom(app, trond, per)
+    day = datetime.now(ZoneInfo("Europe/Oslo")) + timedelta(days=3)
+    await command(app, trond, brukerrom, f"!møte ny {day.day}.{day.month} kl 10", "")
+
+    assert await app.admin.offboard(trond.user_id, None, "@admin:x") == (1, 0, 0, 1)
+    assert await app.admin.wait_for_notices(timeout=30)
+
+    gone = await per.wait_for_message(brukerrom, lambda s: "Trond Alene er ikke" in s.body)
+    flagged = await per.wait_for_message(brukerrom, lambda s: "mangler nå en ansvarlig" in s.body)
+    assert gone.decrypted and flagged.decrypted
+    assert per.seen.index(gone) < per.seen.index(flagged)
 
 
 async def test_room_overview_shows_counts_and_labels_only(

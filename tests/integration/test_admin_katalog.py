@@ -127,5 +127,32 @@ def _entry(user_id: str):  # type: ignore[no-untyped-def]
     from samsnakk_bot.domain.directory import EntryIn
 
     return EntryIn(
-        user_id, "Vera Veileder", "nav-askoy", "NAV Askøy", None, "veileder", None, None, None
+        user_id, "Gunnhild Grenseløs", "nav-askoy", "NAV Askøy", None, "veileder", None, None, None
     )
+
+
+async def test_bad_admin_input_gets_norwegian_errors_and_changes_nothing(
+    app: SamsnakkApp, synapse: RunningSynapse, make_user: UserFactory, client_dir
+) -> None:
+    admin = await new_user(synapse, client_dir, name="admin.katalog.askoy3")
+    try:
+        room = await join_admin_room(app, admin, "askoy-kommune", "Askøy kommune")
+        before = await app.audit.count()
+
+        future = await command(app, admin, room, "!admin rapport 2099-01", "fram i tid")
+        assert future == "Perioden ligger fram i tid. Velg en periode som har vært."
+        unknown = await command(app, admin, room, "!admin deaktiver Ingen Slikperson", "fant ingen")
+        assert "Jeg fant ingen «Ingen Slikperson» i katalogen" in unknown
+        bad = await command(
+            app,
+            admin,
+            room,
+            "!admin katalog legg-til @ny:x navn: Ny; epost: ikke-epost",
+            "ikke endret",
+        )
+        assert "«rolle»: må fylles ut" in bad and "«epost»: ikke en gyldig e-postadresse" in bad
+
+        assert await app.directory.get("@ny:x") is None
+        assert await app.audit.count() == before  # refused input is not an admin action
+    finally:
+        await admin.stop()

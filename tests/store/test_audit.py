@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from samsnakk_bot.store import Database
 from samsnakk_bot.store import audit as audit_module
-from samsnakk_bot.store.audit import GENESIS_HASH, AuditLog, chain_key_from
+from samsnakk_bot.store.audit import GENESIS_HASH, AuditLog, NewAuditEntry, chain_key_from
 
 KEY = chain_key_from(b"f" * 32)
 ROOM = "!rom:hs.test"
@@ -155,6 +155,51 @@ async def test_two_engines_appending_at_once_make_one_chain(db: Database) -> Non
     log = AuditLog(db, KEY)
     assert await log.count() == 40
     assert (await log.verify()).ok
+
+
+async def test_append_many_continues_the_chain_in_order(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    await fill(log, 2)
+    batch = [
+        NewAuditEntry(10 + i, "@admin:hs.test", "offboarded", f"!r{i}:hs.test", "@t:hs.test")
+        for i in range(300)
+    ]
+
+    made = await log.append_many(batch)
+    after = await log.append(ts_ms=400, actor="@a:hs.test", action="joined")
+
+    assert [e.id for e in made] == list(range(3, 303)) and after.id == 303
+    assert made[1].prev_hash == made[0].hash and after.prev_hash == made[-1].hash
+    assert [e.room_id for e in made] == [b.room_id for b in batch]
+    assert (await log.verify()).ok
+    assert await log.append_many([]) == []
+
+
+async def test_append_many_alongside_single_appends_makes_one_chain(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    batch = [NewAuditEntry(i, "@a:hs.test", "offboarded", ROOM) for i in range(20)]
+
+    await asyncio.gather(
+        log.append_many(batch),
+        *(log.append(ts_ms=i, actor="@b:hs.test", action="joined") for i in range(10)),
+        log.append_many(batch),
+    )
+
+    assert await log.count() == 50
+    assert (await log.verify()).ok
+
+
+async def test_append_many_with_one_bad_entry_writes_none(db: Database) -> None:
+    log = AuditLog(db, KEY)
+    batch = [
+        NewAuditEntry(1, "@a:hs.test", "offboarded", ROOM),
+        NewAuditEntry(2, "@a:hs.test", "offboarded", ROOM, details={"note": {"nested": "x"}}),
+    ]
+
+    with pytest.raises(TypeError):
+        await log.append_many(batch)
+
+    assert await log.count() == 0
 
 
 async def test_a_different_key_fails_verification(db: Database) -> None:
