@@ -48,8 +48,9 @@ def _reject_placeholder(value: str) -> str:
 class HomeserverConfig(_Section):
     url: str = "http://127.0.0.1:8008"
     server_name: str = "samsnakk.localhost"
-    # A server admin's access token, only for policies with room.close_mode "delete": the
-    # room and its history are deleted through Synapse's admin API when a brukerrom closes.
+    # A server admin's access token, for Synapse's admin API: with room.close_mode "delete" a
+    # closed brukerrom and its history are deleted, and with security.pseudonym_key the
+    # accounts of brukere who log in with ID-porten are made (``!rom ny fnr:…``).
     admin_token: Secret | None = None
 
     @field_validator("url")
@@ -120,10 +121,15 @@ class DatabaseConfig(_Section):
 class SecurityConfig(_Section):
     # 32 random bytes, base64: AES-GCM key for field-level encryption and stored signing keys.
     field_key: str
+    # 32 random bytes, base64, shared with Synapse's ID-porten mapper (its secret_file): the
+    # HMAC key that turns a fødselsnummer into a bruker's localpart. Without it, no ID-porten.
+    pseudonym_key: str | None = None
 
-    @field_validator("field_key")
+    @field_validator("field_key", "pseudonym_key")
     @classmethod
-    def _is_256_bit_key(cls, v: str) -> str:
+    def _is_256_bit_key(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
         try:
             raw = base64.b64decode(v, validate=True)
         except (binascii.Error, ValueError):
@@ -135,6 +141,10 @@ class SecurityConfig(_Section):
     @property
     def field_key_bytes(self) -> bytes:
         return base64.b64decode(self.field_key)
+
+    @property
+    def pseudonym_key_bytes(self) -> bytes | None:
+        return base64.b64decode(self.pseudonym_key) if self.pseudonym_key else None
 
 
 class VarselConfig(_Section):
@@ -183,6 +193,7 @@ SECRET_FIELDS: tuple[tuple[str, str], ...] = (
     ("bot", "pickle_key"),
     ("antispam", "secret"),
     ("security", "field_key"),
+    ("security", "pseudonym_key"),
     ("database", "url"),
     ("varsler", "dlr_secret"),
     ("homeserver", "admin_token"),

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -16,20 +17,25 @@ class SynapseStartError(RuntimeError):
     pass
 
 
-def generate_signing_key(config_path: Path) -> None:
+def generate_signing_key(config_path: Path, env: Mapping[str, str] | None = None) -> None:
     """Let Synapse write its own signing key (``--generate-keys`` exits afterwards)."""
     subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
         [sys.executable, "-m", "synapse.app.homeserver", "-c", str(config_path), "--generate-keys"],
         check=True,
         capture_output=True,
         cwd=config_path.parent,
+        env={**os.environ, **env} if env else None,
     )
 
 
 class SynapseProcess:
-    def __init__(self, config_path: Path, base_url: str) -> None:
+    def __init__(
+        self, config_path: Path, base_url: str, env: Mapping[str, str] | None = None
+    ) -> None:
         self.config_path = config_path
         self.base_url = base_url
+        # Added to our environment, e.g. PYTHONPATH for a module Synapse loads (an OIDC mapper).
+        self._env = dict(env or {})
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr_path = config_path.parent / "homeserver.stderr"
 
@@ -39,14 +45,14 @@ class SynapseProcess:
 
     def start(self, timeout: float = 60.0) -> None:
         if not (self.config_path.parent / "signing.key").exists():
-            generate_signing_key(self.config_path)
+            generate_signing_key(self.config_path, self._env)
         stderr = self._stderr_path.open("ab")
         self._proc = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
             cwd=self.config_path.parent,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            env={**os.environ, "SYNAPSE_ASYNC_IO_REACTOR": "0"},
+            env={**os.environ, "SYNAPSE_ASYNC_IO_REACTOR": "0", **self._env},
         )
         stderr.close()
         self.wait_ready(timeout)

@@ -17,12 +17,15 @@ ROOM_VERSION = "12"
 _MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(:[0-9]+)?$")
 _PHONEISH = re.compile(r"^\+?[0-9][0-9 ]{6,15}$")
 _NUMBER = re.compile(r"^#?([0-9]{1,6})$")
+# "fnr:" and whatever follows (checked later), or 11 bare digits: never a Norwegian mobile.
+_FNR = re.compile(r"^fnr:\s*(.*)$|^([0-9]{6} ?[0-9]{5})$", re.IGNORECASE | re.DOTALL)
 
 
 class TargetKind(Enum):
     MATRIX_ID = "mxid"
     PHONE = "phone"
     NAME = "name"
+    FNR = "fnr"  # fødselsnummer or D-nummer, for a bruker who logs in with ID-porten
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,12 @@ class Target:
 
 
 def classify_target(token: str) -> Target:
-    """A person as written in a command: a Matrix ID, a phone number, or a directory name."""
+    """A person as written in a command: a Matrix ID, a phone number, a fødselsnummer, or a
+    directory name."""
     text = token.strip().strip(",")
+    fnr = _FNR.match(text)
+    if fnr:
+        return Target(TargetKind.FNR, (fnr.group(1) or fnr.group(2) or "").replace(" ", ""))
     if _MXID.match(text.lower()):
         return Target(TargetKind.MATRIX_ID, text.lower())
     if _PHONEISH.match(text):

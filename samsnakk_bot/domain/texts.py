@@ -207,6 +207,7 @@ ROM_NY_USAGE = "!rom ny <bruker> [med <deltaker>, …]"
 ROM_NY_SUMMARY = "Oppretter et trygt, kryptert rom for en bruker."
 ROM_NY_DETAILS = (
     "Skriv brukerens Matrix-ID, eller mobilnummeret hvis brukeren ikke har konto ennå. "
+    "Logger brukeren inn med ID-porten, kan du skrive «fnr:» og fødselsnummeret. "
     "Etter «med» kan du foreslå flere deltakere (Matrix-ID eller navn fra katalogen; bruk "
     "komma mellom navn med mellomrom). Brukeren får samtykketeksten først, og godkjenner "
     "hver deltaker selv."
@@ -1583,3 +1584,52 @@ DOCTOR_CLOCK_OFF = (
     "(this host's clock is {offset:+d} s off Synapse's, more than {limit} s: check NTP)"
 )
 DOCTOR_CLOCK_NO_DATE = "Synapse sendte ingen gyldig Date-header (Synapse sent no valid Date header)"
+
+
+# --- Onboarding with ID-porten (!rom ny fnr:…) ---------------------------------------------------
+# The fødselsnummer is never repeated back, not even in an error: the texts describe the problem.
+
+# The display name of an account made for ID-porten login; the bruker may change it.
+IDPORTEN_DISPLAY_NAME = "Bruker"
+
+IDPORTEN_NOT_CONFIGURED = (
+    "Innlogging med ID-porten er ikke satt opp her, så jeg kan ikke lage rom med fødselsnummer. "
+    "Bruk mobilnummeret i stedet, for eksempel «!rom ny +47 912 34 567»."
+)
+
+# Keyed by domain.fnr.FnrProblem values.
+FNR_PROBLEMS = {
+    "not_eleven_digits": "Et fødselsnummer har elleve sifre, for eksempel «!rom ny fnr:DDMMÅÅ NNNNN».",
+    "no_such_date": "De seks første sifrene i fødselsnummeret er ikke en gyldig dato. Sjekk tallet.",
+    "bad_control_digits": (
+        "Fødselsnummeret er ikke gyldig: kontrollsifrene stemmer ikke. Sjekk om et siffer er "
+        "byttet eller mangler."
+    ),
+}
+
+IDPORTEN_ACCOUNT_DEACTIVATED = (
+    "Brukerens konto er deaktivert, så jeg kan ikke invitere den. Be driften om å aktivere den."
+)
+FNR_ONLY_FOR_BRUKER = (
+    "Fødselsnummer brukes bare for brukeren selv, i «!rom ny fnr:…». Andre deltakere skriver du "
+    "med Matrix-ID eller navn fra katalogen."
+)
+
+
+def room_created_for_idporten(label: str, proposed: Sequence[str]) -> Reply:
+    lines = [
+        f"Rommet «{label}» er opprettet og kryptert.",
+        "Brukeren logger inn i Samsnakk med ID-porten (for eksempel BankID), finner invitasjonen der og får "
+        "samtykketeksten først. Du blir lagt til når brukeren har samtykket.",
+    ]
+    if proposed:
+        lines.append(f"Deretter får brukeren spørsmål om å godkjenne {_names(proposed)}.")
+    lines.append("Slett gjerne meldingen din med fødselsnummeret fra denne samtalen.")
+    return Reply("\n".join(lines), None)
+
+
+def server_not_in_samsnakk(user_id: str) -> str:
+    return (
+        f"«{user_id}» er på en server som ikke er med i Samsnakk, så den kontoen kan ikke "
+        "bli med i rommene her. Bruk kontoen personen har hos en av organisasjonene som er med."
+    )

@@ -1,4 +1,5 @@
-"""Synapse's admin API, for deleting a closed room and its history (close_mode "delete").
+"""Synapse's admin API, for deleting a closed room and its history (close_mode "delete"),
+and for making the account of a bruker who will log in with ID-porten.
 
 Needs a server admin's token: the appservice token cannot use the admin API. Deletion runs in
 the background on Synapse; we ask for it, note the delete id, and can ask how it went.
@@ -12,6 +13,7 @@ from urllib.parse import quote
 import aiohttp
 
 from samsnakk_bot.matrix.as_http import MatrixHttpError
+from samsnakk_bot.services.ports import AccountState
 
 
 class SynapseAdmin:
@@ -50,3 +52,18 @@ class SynapseAdmin:
         """``scheduled``, ``active``, ``complete`` or ``failed``."""
         path = f"/_synapse/admin/v2/rooms/delete_status/{quote(delete_id, safe='')}"
         return str((await self._call("GET", path))["status"])
+
+    async def ensure_user(self, user_id: str, display_name: str) -> AccountState:
+        """Make a local account without a password (SSO is its only login), unless it exists.
+
+        An existing account is left as it is: the bruker may have chosen their own name."""
+        path = f"/_synapse/admin/v2/users/{quote(user_id, safe='')}"
+        try:
+            found = await self._call("GET", path)
+        except MatrixHttpError as err:
+            if err.status != 404:
+                raise
+        else:
+            return AccountState.DEACTIVATED if found.get("deactivated") else AccountState.EXISTS
+        await self._call("PUT", path, {"displayname": display_name})
+        return AccountState.CREATED

@@ -27,6 +27,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.idporten import IdPortenAccounts
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import Found, NotFound
 from samsnakk_bot.services.room_common import (
@@ -44,7 +45,11 @@ LOG_LIMIT = 200
 
 class BrukerromService(RoomUseCase):
     def __init__(
-        self, deps: RoomDeps, approvals: ApprovalService, onboarding: OnboardingService
+        self,
+        deps: RoomDeps,
+        approvals: ApprovalService,
+        onboarding: OnboardingService,
+        idporten: IdPortenAccounts | None = None,
     ) -> None:
         super().__init__(deps)
         # Called with (room_id, actor) when a room closes, e.g. to cancel its meetings.
@@ -53,6 +58,7 @@ class BrukerromService(RoomUseCase):
         self.after_close: list[Callable[[str, str], Awaitable[None]]] = []
         self.approvals = approvals
         self.onboarding = onboarding
+        self.idporten = idporten or IdPortenAccounts(None, "", None)
 
     def register(self, commands: CommandService) -> None:
         commands.add_handler("rom ny", guarded(self.rom_ny))
@@ -92,17 +98,24 @@ class BrukerromService(RoomUseCase):
             names = [await self.d.people.name(u) for u in proposed]
             return texts.room_created_with_code(self.name_of(room), code, hours, names)
 
-        bruker = parsed.bruker.value
+        by_fnr = parsed.bruker.kind is TargetKind.FNR
+        if by_fnr:
+            bruker = await self.idporten.account_for(parsed.bruker.value)
+        else:
+            bruker = parsed.bruker.value
         if bruker == ctx.sender:
             raise CommandProblem(texts.ROM_NY_SELF)
-        found_bruker = await self.d.people.resolve(parsed.bruker)
-        if not isinstance(found_bruker, Found):
-            raise CommandProblem(found_bruker.problem)
+        if not by_fnr:
+            found_bruker = await self.d.people.resolve(parsed.bruker)
+            if not isinstance(found_bruker, Found):
+                raise CommandProblem(found_bruker.problem)
         role = await self.d.people.role_of(bruker)
         if role is not None and role != "bruker":
             raise CommandProblem(texts.bruker_is_staff(await self.d.people.name(bruker)))
         room = await self.create(ctx.sender, bruker, proposed)
         names = [await self.d.people.name(u) for u in proposed]
+        if by_fnr:
+            return texts.room_created_for_idporten(self.name_of(room), names)
         return texts.room_created(self.name_of(room), await self.d.people.name(bruker), names)
 
     async def resolve_people(

@@ -6,9 +6,12 @@ domain never see Matrix details beyond user and room IDs.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from enum import Enum
 from typing import Any, Protocol
 
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.store.audit import NewAuditEntry
 
 
 class RoomActions(Protocol):
@@ -45,9 +48,25 @@ class RoomActions(Protocol):
 
     async def joined_members(self, room_id: str) -> set[str]: ...
 
+    async def wait_until_gone(
+        self, room_ids: Collection[str], user_id: str, timeout: float = 10.0
+    ) -> set[str]: ...
+
     async def display_name(self, user_id: str) -> str | None: ...
 
     async def user_exists(self, user_id: str) -> bool: ...
+
+
+class AccountState(Enum):
+    CREATED = "created"
+    EXISTS = "exists"
+    DEACTIVATED = "deactivated"
+
+
+class AccountProvisioner(Protocol):
+    """Makes a local account that logs in only through the homeserver's SSO (ID-porten)."""
+
+    async def ensure_user(self, user_id: str, display_name: str) -> AccountState: ...
 
 
 class Audit(Protocol):
@@ -61,6 +80,8 @@ class Audit(Protocol):
         subject: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> Any: ...
+
+    async def append_many(self, entries: Sequence[NewAuditEntry]) -> list[Any]: ...
 
     async def for_room(self, room_id: str) -> list[Any]: ...
 
