@@ -26,7 +26,12 @@ from nio import (
 )
 
 from samsnakk_bot.devstack.admin_register import register_user
-from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
+from samsnakk_bot.devstack.layout import (
+    SERVER_NAME,
+    DevStack,
+    FederationSetup,
+    prepare_dev_stack,
+)
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
 
 ENCRYPTION_STATE = {
@@ -36,9 +41,9 @@ ENCRYPTION_STATE = {
 }
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -53,10 +58,25 @@ class RunningSynapse:
 
 
 def start_synapse(
-    data_dir: Path, antispam: bool = True, policies_dir: Path | None = None
+    data_dir: Path,
+    antispam: bool = True,
+    policies_dir: Path | None = None,
+    *,
+    server_name: str = SERVER_NAME,
+    bind_host: str = "127.0.0.1",
+    federation: FederationSetup | None = None,
+    synapse_extra: dict[str, Any] | None = None,
 ) -> RunningSynapse:
     stack = prepare_dev_stack(
-        data_dir, free_port(), free_port(), policies_dir=policies_dir, antispam=antispam
+        data_dir,
+        free_port(bind_host),
+        free_port(),
+        policies_dir=policies_dir,
+        antispam=antispam,
+        server_name=server_name,
+        bind_host=bind_host,
+        federation=federation,
+        synapse_extra=synapse_extra,
     )
     proc = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     proc.start()

@@ -7,7 +7,8 @@ no open registration) and only raises rate limits so that local use and tests ar
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,15 @@ class SynapseSettings:
     antispam_base_url: str | None = None
     antispam_secret: str | None = None
     bind_host: str = "127.0.0.1"
+    # Federation, off unless a port is given: a TLS listener on bind_host with this
+    # certificate (full chain) and key. The allow-list is Synapse's federation_domain_whitelist:
+    # empty refuses every other server, None accepts any.
+    federation_port: int | None = None
+    tls_certificate_path: Path | None = None
+    tls_private_key_path: Path | None = None
+    federation_domain_whitelist: tuple[str, ...] | None = ()
+    # Top-level keys merged over the generated config last (tests: CA list, IP ranges).
+    extra_config: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def config_path(self) -> Path:
@@ -92,7 +102,9 @@ def build_synapse_config(s: SynapseSettings) -> dict[str, Any]:
         "encryption_enabled_by_default_for_room_type": "invite",
         "allow_public_rooms_without_auth": False,
         "allow_public_rooms_over_federation": False,
-        "federation_domain_whitelist": [],
+        "federation_domain_whitelist": (
+            None if s.federation_domain_whitelist is None else list(s.federation_domain_whitelist)
+        ),
         "url_preview_enabled": False,
         "enable_metrics": False,
         # Local use only: tests and a busy developer should not hit 429s.
@@ -125,6 +137,22 @@ def build_synapse_config(s: SynapseSettings) -> dict[str, Any]:
                 },
             }
         ]
+    if s.federation_port is not None:
+        if s.tls_certificate_path is None or s.tls_private_key_path is None:
+            raise ValueError("a federation listener needs tls_certificate_path and its key")
+        cfg["listeners"].append(
+            {
+                "port": s.federation_port,
+                "bind_addresses": [s.bind_host],
+                "type": "http",
+                "tls": True,
+                "x_forwarded": False,
+                "resources": [{"names": ["federation"], "compress": False}],
+            }
+        )
+        cfg["tls_certificate_path"] = str(s.tls_certificate_path)
+        cfg["tls_private_key_path"] = str(s.tls_private_key_path)
+    cfg.update(s.extra_config)
     return cfg
 
 

@@ -106,3 +106,27 @@ def decide_federated_invite(access: RoomAccess | None, sender: str, invitee: str
     if access is None or not access.is_brukerrom:
         return _allow(NOT_BRUKERROM)
     return _bot_invites_approved(access, sender, invitee)
+
+
+LEAVING = "leaving"
+
+
+def decide_remote_membership(
+    access: RoomAccess, sender: str, target: str, membership: str
+) -> AccessDecision | None:
+    """A membership event from another server, as ``check_event_for_spam`` sees it.
+
+    Synapse asks that check about events that arrive over federation, membership included;
+    local membership goes to ``user_may_invite`` / ``user_may_join_room`` instead, and a remote
+    joiner never reaches those. So here a remote user's own join must be approved (a refusal
+    soft-fails the join on our server), leaving is always allowed, and an invite is decided
+    like a federated one. None: not a membership question (kicks, bans, knocks), which is
+    any other state change by someone who is not the bot.
+    """
+    if sender == target and membership == "leave":
+        return _allow(LEAVING)
+    if sender == target and membership == "join":
+        return decide_join(access, sender)
+    if membership == "invite":
+        return decide_federated_invite(access, sender, target)
+    return None

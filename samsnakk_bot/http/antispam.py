@@ -19,7 +19,7 @@ from aiohttp import web
 
 from samsnakk_bot.domain import access as reasons
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain.access import AccessDecision
+from samsnakk_bot.domain.access import AccessDecision, decide_remote_membership
 from samsnakk_bot.domain.probe import PROBE_FIELD, is_probe_room
 from samsnakk_bot.http.auth import require_bearer
 from samsnakk_bot.metrics import Metrics
@@ -158,6 +158,12 @@ class AntispamRoutes:
         if access is None or not access.is_brukerrom or sender == access.bot:
             self._count(EVENT, "allow")
             return web.json_response({})
+        content = event.get("content")
+        if event.get("type") == "m.room.member" and isinstance(content, dict):
+            target, membership = str(event["state_key"]), str(content.get("membership", ""))
+            decision = decide_remote_membership(access, sender, target, membership)
+            if decision is not None:
+                return await self._remote_membership(decision, room_id, sender, target, membership)
         self._count(EVENT, "refuse")
         etype = str(event.get("type", ""))[:100]
         await self._audit_refusal(
@@ -166,6 +172,25 @@ class AntispamRoutes:
         return web.json_response(
             {"errcode": "M_FORBIDDEN", "error": texts.ACCESS_STATE_CHANGE_REFUSED}, status=403
         )
+
+    async def _remote_membership(
+        self, decision: AccessDecision, room_id: str, sender: str, target: str, membership: str
+    ) -> web.Response:
+        """A membership event from another server (a remote joiner is never asked about in
+        ``user_may_join_room``). A refusal makes Synapse soft-fail the event: on our server
+        the join does not happen."""
+        if decision.allowed:
+            self._count(EVENT, "allow")
+            return web.json_response({})
+        self._count(EVENT, "refuse")
+        log.info(
+            "antispam %s refused a remote %s in %s: %s", EVENT, membership, room_id, decision.reason
+        )
+        # An invite over /invite goes on to federated_user_may_invite, which writes it down.
+        if membership != "invite":
+            question = _Question(JOIN, room_id, sender, target)
+            await self._audit_refusal(question, decision.reason, {"federated": True})
+        return _forbidden(decision.reason)
 
     async def _within_deadline(self, work: Coroutine[Any, Any, _T], seconds: float) -> _T:
         """Wait at most ``seconds`` for ``work``, but never cancel it.

@@ -29,20 +29,28 @@ class People:
         actions: RoomActions,
         directory: DirectoryRepo | None = None,
         policies: Policies | None = None,
+        server_name: str | None = None,
     ) -> None:
         self._accounts = accounts
         self._actions = actions
         self._directory = directory
         self._policies = policies
+        # Our own server: with it and the policies, IDs on servers outside the federation
+        # allow-list are refused by name instead of failing at Synapse (403 on the profile).
+        self._server_name = server_name
         self._names: dict[str, str] = {}
 
     async def resolve(self, target: Target) -> Found | NotFound:
         if target.kind is TargetKind.MATRIX_ID:
+            if not self._server_allowed(target.value):
+                return NotFound(texts.server_not_in_samsnakk(target.value))
             if not await self._actions.user_exists(target.value):
                 return NotFound(texts.no_such_user(target.value))
             return Found(target.value)
         if target.kind is TargetKind.PHONE:
             return NotFound(texts.person_not_found(target.value))
+        if target.kind is TargetKind.FNR:
+            return NotFound(texts.FNR_ONLY_FOR_BRUKER)
         if self._directory is not None:
             hits = await self._directory.search(target.value, limit=5)
             exact = [h for h in hits if h.name.casefold() == target.value.casefold()]
@@ -63,6 +71,12 @@ class People:
             return NotFound(texts.person_not_found(target.value))
         names = [f"{a.display_name or a.user_id} ({a.user_id})" for a in matches[:5]]
         return NotFound(texts.person_ambiguous(target.value, names))
+
+    def _server_allowed(self, user_id: str) -> bool:
+        if self._policies is None or self._server_name is None:
+            return True
+        server = user_id.split(":", 1)[1]
+        return server in self._policies.federation_allow_list(self._server_name)
 
     async def resolve_all(self, readings: tuple[tuple[Target, ...], ...]) -> list[str] | NotFound:
         """The first reading in which everyone is found (in order, no repeats); otherwise

@@ -289,6 +289,44 @@ async def test_federated_event_that_is_not_an_invite_is_refused(stack: Stack) ->
     assert (await stack.ask("federated_user_may_invite", body))[0] == 403
 
 
+def remote_member(sender: str, target: str, membership: str) -> dict[str, Any]:
+    """A membership event from another server, as check_event_for_spam gets it."""
+    body = federated(sender, target)
+    body["event"]["content"]["membership"] = membership
+    return body
+
+
+async def test_approved_remote_join_passes_the_event_check(stack: Stack) -> None:
+    await stack.participants.approve(ROOM, REMOTE, "deltaker", 2)
+    stack.access.invalidate(ROOM)
+    body = remote_member(REMOTE, REMOTE, "join")
+    assert await stack.ask("check_event_for_spam", body) == (200, {})
+    assert stack.audit.entries == []
+
+
+async def test_unapproved_remote_join_is_refused_by_the_event_check_and_audited(
+    stack: Stack,
+) -> None:
+    status, body = await stack.ask("check_event_for_spam", remote_member(REMOTE, REMOTE, "join"))
+    assert (status, body) == (403, forbidden(texts.ACCESS_JOINER_NOT_APPROVED))
+    assert stack.audit.entries == [
+        (REMOTE, ROOM, "join_refused", REMOTE, {"reason": "joiner_not_approved", "federated": True})
+    ]
+
+
+async def test_remote_leave_passes_the_event_check(stack: Stack) -> None:
+    body = remote_member(REMOTE, REMOTE, "leave")
+    assert await stack.ask("check_event_for_spam", body) == (200, {})
+
+
+async def test_remote_invite_is_refused_by_the_event_check_and_audited_once_later(
+    stack: Stack,
+) -> None:
+    status, _ = await stack.ask("check_event_for_spam", remote_member(REMOTE, STRANGER, "invite"))
+    assert status == 403
+    assert stack.audit.entries == []  # federated_user_may_invite, asked next, writes it down
+
+
 # --- Failing closed ------------------------------------------------------------------------
 
 

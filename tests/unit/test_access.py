@@ -10,6 +10,7 @@ from samsnakk_bot.domain.access import (
     decide_federated_invite,
     decide_invite,
     decide_join,
+    decide_remote_membership,
 )
 
 BOT = "@samsnakk:test"
@@ -99,3 +100,33 @@ def test_decide_federated_invite(
     access: RoomAccess | None, sender: str, invitee: str, decision: AccessDecision
 ) -> None:
     assert decide_federated_invite(access, sender, invitee) == decision
+
+
+REMOTE_STAFF = "@kari:kommune.example.no"
+WITH_REMOTE = RoomAccess(
+    is_brukerrom=True, closed=False, approved=frozenset({BRUKER, REMOTE_STAFF}), bot=BOT
+)
+
+
+@pytest.mark.parametrize(
+    ("access", "sender", "target", "membership", "decision"),
+    [
+        pytest.param(WITH_REMOTE, REMOTE_STAFF, REMOTE_STAFF, "join", allow("approved"), id="join"),
+        pytest.param(
+            OPEN, REMOTE, REMOTE, "join", refuse("joiner_not_approved"), id="unapproved-join"
+        ),
+        pytest.param(CLOSED, REMOTE, REMOTE, "join", refuse("room_closed"), id="join-closed-room"),
+        pytest.param(OPEN, REMOTE, REMOTE, "leave", allow("leaving"), id="leave-unapproved"),
+        pytest.param(CLOSED, REMOTE, REMOTE, "leave", allow("leaving"), id="leave-closed-room"),
+        pytest.param(
+            WITH_REMOTE, REMOTE_STAFF, STRANGER, "invite", refuse("inviter_not_bot"), id="invite"
+        ),
+        pytest.param(WITH_REMOTE, REMOTE_STAFF, BRUKER, "leave", None, id="kick-is-state"),
+        pytest.param(WITH_REMOTE, REMOTE_STAFF, BRUKER, "ban", None, id="ban-is-state"),
+        pytest.param(OPEN, REMOTE, REMOTE, "knock", None, id="knock-is-state"),
+    ],
+)
+def test_decide_remote_membership(
+    access: RoomAccess, sender: str, target: str, membership: str, decision: AccessDecision | None
+) -> None:
+    assert decide_remote_membership(access, sender, target, membership) == decision
