@@ -38,6 +38,7 @@ from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.guard import Guard
+from samsnakk_bot.services.idporten import IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.meetings import MeetingService
@@ -113,7 +114,13 @@ class SamsnakkApp:
             requests=self.requests,
             accounts=self.accounts,
             actions=self.actions,
-            people=People(self.accounts, self.actions, self.directory, self.policies),
+            people=People(
+                self.accounts,
+                self.actions,
+                self.directory,
+                self.policies,
+                server_name=cfg.homeserver.server_name,
+            ),
             audit=self.audit,
             access=self.access,
             clock=self.clock,
@@ -124,7 +131,10 @@ class SamsnakkApp:
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
-        self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding)
+        idporten = IdPortenAccounts(
+            cfg.security.pseudonym_key_bytes, cfg.homeserver.server_name, self._room_deleter()
+        )
+        self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding, idporten)
         self.meetings = MeetingRepo(self.db)
         calendar = None
         if cfg.varsler.email is not None:
@@ -150,7 +160,7 @@ class SamsnakkApp:
         )
         self.admin.register(self.commands)
         self.retention = RetentionService(
-            self.deps, self.rooms_service, self.audit, self._room_deleter()
+            self.deps, self.rooms_service, self.audit, self.synapse_admin
         )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
@@ -338,6 +348,8 @@ class SamsnakkApp:
         return texts.dm_greeting()
 
     async def stop(self) -> None:
+        # Offboarding notices go out after the command has answered; they need nio and the DB.
+        await self.admin.wait_for_notices(timeout=30)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self._tasks.stop()

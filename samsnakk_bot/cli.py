@@ -91,6 +91,35 @@ def build_parser() -> argparse.ArgumentParser:
         "to check push.include_content, which Synapse does not show from outside",
     )
 
+    deploy = sub.add_parser("deploy", help="production configuration for Synapse, MAS, nginx")
+    deploy_sub = deploy.add_subparsers(dest="deploy_command", required=True)
+    render = deploy_sub.add_parser(
+        "render", help="render deploy/ templates with samsnakk.yaml, policies and values"
+    )
+    _add_config(render)
+    render.add_argument("--out", type=Path, required=True, help="output directory")
+    render.add_argument("--values", type=Path, default=None, help="deploy values YAML")
+    render.add_argument(
+        "--templates", type=Path, default=None, help="template directory (default: deploy/)"
+    )
+    render.add_argument(
+        "--policies", type=Path, default=None, help="policies directory (default: policies_dir)"
+    )
+    dsecrets = deploy_sub.add_parser(
+        "secrets", help="create the missing secret files Synapse and MAS read (never replaces)"
+    )
+    dsecrets.add_argument("--values", type=Path, default=None, help="deploy values YAML")
+    dsecrets.add_argument(
+        "--dir", type=Path, default=None, help="write here instead of paths.secrets_dir"
+    )
+    token = deploy_sub.add_parser(
+        "admin-token",
+        help="make a Synapse server admin with the shared secret and print its access token",
+    )
+    token.add_argument("--synapse-config", type=Path, required=True, help="homeserver.yaml")
+    token.add_argument("--url", default="http://127.0.0.1:8008", help="Synapse's client API")
+    token.add_argument("name", nargs="?", default="samsnakk-drift", help="localpart")
+
     check = sub.add_parser("check-config", help="validate a config file and exit")
     _add_config(check)
     return parser
@@ -123,7 +152,19 @@ def _dispatch(args: argparse.Namespace) -> int:
                 args.display_name,
             )
         return dev.run_dev(args.data_dir, args.port, args.as_port)
+    if args.command == "deploy" and args.deploy_command == "secrets":
+        from samsnakk_bot.deploy_cli import make_secrets
+
+        return make_secrets(args.values, args.dir)
+    if args.command == "deploy" and args.deploy_command == "admin-token":
+        from samsnakk_bot.deploy_cli import admin_token
+
+        return admin_token(args.synapse_config, args.url, args.name)
     cfg = load_config(args.config)
+    if args.command == "deploy":
+        from samsnakk_bot.deploy_cli import render_deployment
+
+        return render_deployment(cfg, args.values, args.out, args.templates, args.policies)
     if args.command == "run":
         return asyncio.run(run_app(cfg))
     if args.command == "registration":

@@ -1,0 +1,229 @@
+"""``samsnakk deploy render``: Synapse, MAS and nginx configuration from samsnakk.yaml and values.
+
+The templates are Jinja2 files in ``deploy/`` that operators can read. Every string goes in
+through the ``yaml`` filter (JSON, which is YAML), so a value can never break the structure,
+and every rendered YAML file is parsed again before anything is written. Files that carry
+secrets (the appservice registration, the antispam secret, the pseudonym key) come from the
+same samsnakk.yaml that Samsnakk runs with, so the two sides cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import jinja2
+import yaml
+
+from samsnakk_bot.config import Config
+from samsnakk_bot.deploy_values import DeployValues
+from samsnakk_bot.devstack.registration import build_registration
+from samsnakk_bot.policies import Policies
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "deploy"
+# synapse-http-antispam's base_url: our routes are <base>/<callback> (http/antispam.py).
+ANTISPAM_PATH = "/_samsnakk/antispam"
+ANTISPAM_CALLBACKS = (
+    "user_may_invite",
+    "user_may_join_room",
+    "federated_user_may_invite",
+    "check_event_for_spam",
+)
+DLR_PATH = "/_samsnakk/sms/linkmobility/dlr"  # http/delivery_reports.py
+
+REGISTRATION = "samsnakk-registration.yaml"
+ANTISPAM_SECRET = "samsnakk-antispam-secret"  # noqa: S105 - a file name
+PSEUDONYM_KEY = "samsnakk-pseudonym.key"
+
+Role = Literal["generic", "event_persister", "federation_sender", "pusher"]
+
+
+class RenderError(Exception):
+    """The inputs do not make a coherent deployment; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    name: str
+    role: Role
+    host: str
+    metrics_port: int
+    http_port: int | None = None
+    replication_port: int | None = None
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: PurePath  # relative to the output directory
+    text: str
+    secret: bool = False
+
+
+def worker_specs(v: DeployValues) -> list[WorkerSpec]:
+    """The worker layout: N generic workers, one event persister, one sender of each kind."""
+    if not v.workers.enabled:
+        return []
+    w = v.workers
+    names: list[tuple[str, Role]] = [
+        (f"generic_worker{i}", "generic") for i in range(1, w.generic + 1)
+    ]
+    names += [
+        ("event_persister1", "event_persister"),
+        ("federation_sender1", "federation_sender"),
+        ("pusher1", "pusher"),
+    ]
+    specs = []
+    for i, (name, role) in enumerate(names):
+        specs.append(
+            WorkerSpec(
+                name=name,
+                role=role,
+                host=w.host.replace("{name}", name),
+                metrics_port=w.metrics_first_port + i,
+                http_port=w.first_port + i if role == "generic" else None,
+                replication_port=w.persister_port if role == "event_persister" else None,
+            )
+        )
+    return specs
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, PurePath):
+        value = str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(  # noqa: S701 - YAML and nginx, not HTML; values go through `yaml`
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["yaml"] = _yaml_value
+    return env
+
+
+def _host_port(url: str) -> str:
+    parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.hostname}:{parts.port or default}"
+
+
+def _check_coherent(cfg: Config, v: DeployValues) -> None:
+    pseudonym_key = cfg.security.pseudonym_key
+    if v.auth.mode == "synapse_oidc" and not pseudonym_key:
+        raise RenderError(
+            "auth.mode synapse_oidc needs security.pseudonym_key in samsnakk.yaml (or "
+            "SAMSNAKK_SECURITY_PSEUDONYM_KEY): Synapse's ID-porten mapper derives brukere's "
+            "Matrix IDs with the same key"
+        )
+    if v.auth.mode == "mas" and pseudonym_key:
+        raise RenderError(
+            "auth.mode mas cannot be used with security.pseudonym_key: with MAS, Synapse "
+            "refuses its own SSO, so accounts made by «!rom ny fnr:…» could never log in; "
+            "remove the key or use auth.mode synapse_oidc"
+        )
+
+
+def render(
+    cfg: Config, policies: Policies, v: DeployValues, templates: Path = DEFAULT_TEMPLATES
+) -> list[RenderedFile]:
+    """Every file of the deployment, checked; nothing is written."""
+    _check_coherent(cfg, v)
+    env = environment(templates)
+    workers = worker_specs(v)
+    conf = v.paths.config_dir
+    server_name = cfg.homeserver.server_name
+    context: dict[str, Any] = {
+        "v": v,
+        "server_name": server_name,
+        "workers": workers,
+        "registration_path": conf / REGISTRATION,
+        "antispam_url": f"{cfg.appservice.url}{ANTISPAM_PATH}",
+        "antispam_secret_path": conf / ANTISPAM_SECRET,
+        "antispam_callbacks": ANTISPAM_CALLBACKS,
+        "pseudonym_key_path": conf / PSEUDONYM_KEY,
+        "federation_allow_list": policies.federation_allow_list(server_name),
+        "synapse_url": f"http://{v.synapse.host}:{v.synapse.port}/",
+    }
+    synapse = PurePath("synapse")
+    files = [
+        _yaml_file(env, "synapse/homeserver.yaml.j2", synapse / "homeserver.yaml", context),
+        _yaml_file(env, "synapse/log.yaml.j2", synapse / "log.yaml", context),
+    ]
+    for w in workers:
+        files.append(
+            _yaml_file(
+                env,
+                "synapse/worker.yaml.j2",
+                synapse / "workers" / f"{w.name}.yaml",
+                {**context, "w": w},
+            )
+        )
+    registration = yaml.safe_dump(build_registration(cfg), sort_keys=False)
+    files.append(RenderedFile(synapse / REGISTRATION, registration, secret=True))
+    files.append(RenderedFile(synapse / ANTISPAM_SECRET, cfg.antispam.secret + "\n", secret=True))
+    if v.auth.mode == "synapse_oidc":
+        key = cfg.security.pseudonym_key_bytes or b""
+        files.append(
+            RenderedFile(
+                synapse / PSEUDONYM_KEY, base64.b64encode(key).decode() + "\n", secret=True
+            )
+        )
+    mas = v.auth.mode == "mas"
+    if mas:
+        files.append(_yaml_file(env, "mas/config.yaml.j2", PurePath("mas/config.yaml"), context))
+    nginx = {
+        **context,
+        "mas": mas,
+        "mas_host": urlsplit(v.auth.mas.public_base).hostname,
+        "mas_upstream": _host_port(v.auth.mas.endpoint),
+        "synapse_upstream": f"{v.synapse.host}:{v.synapse.port}",
+        "samsnakk_upstream": _host_port(cfg.appservice.url),
+        "generic_workers": [w for w in workers if w.role == "generic"],
+        "dlr_path": DLR_PATH,
+    }
+    text = env.get_template("nginx/samsnakk.conf.j2").render(nginx)
+    files.append(RenderedFile(PurePath("nginx/samsnakk.conf"), text))
+    return files
+
+
+def _yaml_file(
+    env: jinja2.Environment, template: str, out: PurePath, context: dict[str, Any]
+) -> RenderedFile:
+    text = env.get_template(template).render(context)
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise RenderError(f"{template} rendered invalid YAML: {err}") from None
+    if not isinstance(parsed, dict):
+        raise RenderError(f"{template} did not render a YAML mapping")
+    return RenderedFile(out, text)
+
+
+def write(files: list[RenderedFile], out: Path) -> list[Path]:
+    """Write the files under ``out``. Secrets are 0640: give the group to Synapse's user.
+
+    Worker files from an earlier render that this one no longer has are removed, so that a
+    worker that was dropped cannot be started with stale settings.
+    """
+    wanted = {out / f.path for f in files}
+    for stale in (out / "synapse" / "workers").glob("*.yaml"):
+        if stale not in wanted:
+            stale.unlink()
+    written = []
+    for f in files:
+        path = out / f.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = 0o640 if f.secret else 0o644
+        path.touch(mode)
+        path.chmod(mode)  # before the content: a secret is never world-readable
+        path.write_text(f.text, encoding="utf-8")
+        written.append(path)
+    return written
