@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import functools
 import io
 import logging
 import re
@@ -49,6 +48,8 @@ class AdminService(RoomUseCase):
         self._db = db
         self._directory = directory
         self._meetings = meetings
+        # Offboarding notices still going out; held so they are not collected mid-send.
+        self._notice_tasks: set[asyncio.Task[None]] = set()
 
     def register(self, commands: CommandService) -> None:
         commands.add_handler("admin rapport", guarded(self.rapport))
@@ -70,18 +71,26 @@ class AdminService(RoomUseCase):
                 continue
             registered = [a.user_id for a in by_role if a.org in (org.name, org.id)]
             candidates = list(dict.fromkeys([*org.admins, *registered]))
-            admins = [a for a in candidates if await self.d.actions.user_exists(a)]
+            admins = [a for a in candidates if await self._reachable(a)]
             if not admins:
                 continue
             await self._make_admin_room(org.id, org.name, admins)
             made += 1
         hf = self.d.policies.organisations.helsefellesskap
         if hf is not None and await self._admin_rooms.room_for(HELSEFELLESSKAP_ID) is None:
-            viewers = [v for v in hf.report_viewers if await self.d.actions.user_exists(v)]
+            viewers = [v for v in hf.report_viewers if await self._reachable(v)]
             if viewers:
                 await self._make_admin_room(HELSEFELLESSKAP_ID, hf.name, viewers)
                 made += 1
         return made
+
+    async def _reachable(self, user_id: str) -> bool:
+        """Whether the account exists; one on a server we cannot reach must not stop the rest."""
+        try:
+            return await self.d.actions.user_exists(user_id)
+        except Exception:
+            log.warning("admin %s could not be looked up; no admin room for them yet", user_id)
+            return False
 
     async def _make_admin_room(self, org_id: str, name: str, admins: list[str]) -> None:
         for admin in admins:
@@ -355,11 +364,6 @@ class AdminService(RoomUseCase):
                 )
         await self.d.audit.append_many(entries)
         return len(entries)
-
-    @functools.cached_property
-    def _notice_tasks(self) -> set[asyncio.Task[None]]:
-        """Offboarding notices still going out, held until they finish."""
-        return set()
 
     def _notices_done(self, task: asyncio.Task[None]) -> None:
         self._notice_tasks.discard(task)
