@@ -27,6 +27,7 @@ from nio import JoinResponse
 
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.domain import texts
+from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.store import InboxRepo
 
 
@@ -39,7 +40,14 @@ async def _rooms_with(
 
     async def one() -> None:
         async with limit:
-            room = await app.rooms_service.create(creator.user_id, None, [])
+            for attempt in range(3):
+                try:
+                    room = await app.rooms_service.create(creator.user_id, None, [])
+                    break
+                except MatrixHttpError as err:
+                    # Two creates at once can draw the same label (so the same alias).
+                    if err.errcode != "M_ROOM_IN_USE" or attempt == 2:
+                        raise
             now = app.clock.now_ms()
             await app.participants.approve(room.room_id, creator.user_id, "creator", now)
             await app.participants.approve(room.room_id, member.user_id, "deltaker", now)
