@@ -154,14 +154,20 @@ class BotRuntime:
             resp = await client.keys_upload()
             if isinstance(resp, KeysUploadError):
                 raise RuntimeError(f"could not upload the bot's device keys: {resp.message}")
-        await client.set_displayname(cfg.bot.display_name)
+        # Setting the name, even to the same one, makes Synapse renew the bot's join in every
+        # room it is in, through our join check: about an hour at 10,000 rooms (D56).
+        profile = await client.get_displayname()
+        if getattr(profile, "displayname", None) != cfg.bot.display_name:
+            await client.set_displayname(cfg.bot.display_name)
         self.cross_signing = await ensure_cross_signed(
             self.http, self._secrets, self._cipher, device.device_id, self._now_ms()
         )
 
-        # Catch up before listening, so a first start never answers old history.
+        # Catch up before listening, so a first start never answers old history. A restart
+        # asks only for what changed since the stored token: the full state of every room
+        # took 92-136 s at 10,000 rooms (D55). Quiet rooms are rebuilt when needed.
         fresh = client.loaded_sync_token is None
-        first = await client.sync(timeout=0, full_state=True)
+        first = await client.sync(timeout=0)
         if isinstance(first, SyncError):
             raise RuntimeError(f"initial sync failed: {first.message}")
         if not fresh:
@@ -257,7 +263,7 @@ class BotRuntime:
         deadline = time.monotonic() + timeout
         asked = False
         while time.monotonic() < deadline:
-            room = self.client.rooms.get(room_id)
+            room = await self.client.joined_room(room_id)
             if room is not None and room.encrypted:
                 return True
             if room is not None and not asked and time.monotonic() > deadline - timeout / 2:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from nio import AsyncClient, AsyncClientConfig
+from nio import AsyncClient, AsyncClientConfig, JoinedMembersResponse, MatrixRoom
 
 
 class AppserviceClient(AsyncClient):
@@ -35,6 +36,46 @@ class AppserviceClient(AsyncClient):
         )
         super().__init__(homeserver, user_id, device_id, str(store_path), config)
         self._masquerade = masquerade
+        self._rebuilding: dict[str, asyncio.Lock] = {}
+        self._not_joined: set[str] = set()
+
+    async def joined_room(self, room_id: str) -> MatrixRoom | None:
+        """nio's view of a room we are joined to, rebuilt on demand after a restart.
+
+        A restart syncs only what changed since the stored token (D55), so a room without news
+        is not in ``rooms`` yet. nio stores the rooms in which it has seen ``m.room.encryption``
+        (``encrypted_rooms``; encryption cannot be turned off). Such a room is rebuilt from
+        that fact and the server's current members, and only if we are joined.
+        """
+        room = self.rooms.get(room_id)
+        if room is not None or room_id not in self.encrypted_rooms:
+            return room
+        if room_id in self._not_joined:
+            return None
+        async with self._rebuilding.setdefault(room_id, asyncio.Lock()):
+            room = self.rooms.get(room_id)
+            if room is not None or room_id in self._not_joined:
+                return room
+            placeholder = MatrixRoom(room_id, self.user_id, encrypted=True)
+            self.rooms[room_id] = placeholder
+            joined = False
+            try:
+                # nio fills in the members and tracks their devices from this answer.
+                resp = await self.joined_members(room_id)
+                joined = isinstance(resp, JoinedMembersResponse) and any(
+                    m.user_id == self.user_id for m in resp.members
+                )
+                if not joined and (
+                    isinstance(resp, JoinedMembersResponse)
+                    or getattr(resp, "status_code", None) == "M_FORBIDDEN"
+                ):
+                    self._not_joined.add(room_id)  # a definite no; a server error is not
+            except KeyError:
+                pass  # our sync saw us leave while we asked
+            finally:
+                if not joined and self.rooms.get(room_id) is placeholder:
+                    del self.rooms[room_id]
+            return self.rooms.get(room_id) if joined else None
 
     async def _send(
         self, response_class: type, method: str, path: str, *args: Any, **kw: Any

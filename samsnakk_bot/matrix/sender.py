@@ -7,7 +7,9 @@ import logging
 import uuid
 from typing import Any, Protocol
 
-from nio import AsyncClient, RoomSendResponse
+from nio import RoomSendResponse
+
+from samsnakk_bot.matrix.client import AppserviceClient
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +33,14 @@ class GuardedSender:
     its view alone is not enough; our DB, fed by appservice transactions, is the second check.
     """
 
-    def __init__(self, client: AsyncClient, records: EncryptionRecords) -> None:
+    def __init__(self, client: AppserviceClient, records: EncryptionRecords) -> None:
         self._client = client
         self._records = records
 
     async def check(self, room_id: str) -> None:
         if not await self._records.is_encrypted(room_id):
             raise PlaintextRefused(f"{room_id}: not recorded as encrypted")
-        room = self._client.rooms.get(room_id)
+        room = await self._client.joined_room(room_id)
         if room is None or not room.encrypted:
             raise PlaintextRefused(f"{room_id}: the E2EE client has not seen m.room.encryption")
 

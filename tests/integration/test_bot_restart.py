@@ -1,0 +1,100 @@
+"""A restart syncs only what changed (D55); quiet rooms are rebuilt when the bot speaks."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from brukerrom_flow import create_brukerrom
+from matrix_harness import MatrixUser, UserFactory
+
+from samsnakk_bot.app import SamsnakkApp
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.matrix.bot import reply_content
+from samsnakk_bot.matrix.sender import PlaintextRefused
+
+pytestmark = pytest.mark.synapse
+
+
+async def _until(cond: object, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def test_after_restart_the_bot_speaks_encrypted_in_a_room_quiet_since_it_stopped(
+    app: SamsnakkApp, make_user: UserFactory
+) -> None:
+    trond = await make_user("ansatt", "Askøy kommune", "Trond")
+    per = await make_user("bruker", None, "Per")
+    room = await create_brukerrom(app, trond, per)
+    assert app.bot.client is not None
+    await _until(
+        lambda: trond.user_id in app.bot.client.rooms[room].users, "the bot's sync of the join"
+    )
+    await asyncio.sleep(0.3)
+
+    await app.stop()
+    await app.start()
+    client = app.bot.client
+    assert client is not None
+    # Nothing happened there while we were down, so the restart's sync did not bring it.
+    assert room not in client.rooms
+    assert room in client.encrypted_rooms
+
+    marks = len(trond.seen), len(per.seen)
+    await app.actions.say(room, Reply("Hei igjen etter omstarten.", None))
+    for user, mark in zip((trond, per), marks, strict=True):
+        seen = await user.wait_for_message(
+            room, lambda s: "etter omstarten" in s.body, after=mark, timeout=20
+        )
+        assert seen.decrypted, "both members got the new room key"
+    assert client.rooms[room].members_synced
+
+
+async def test_after_restart_a_room_the_bot_left_is_refused_not_rebuilt(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    await app.bot.leave(room, "test")
+    # nio ignores the sync's left rooms and keeps this one in ``rooms`` until the process
+    # ends; after a restart only the server can say that we are no longer in it.
+    await app.stop()
+    await app.start()
+    client = app.bot.client
+    assert client is not None
+    assert room in client.encrypted_rooms and await app.rooms.is_encrypted(room)
+
+    content = reply_content(Reply("hei", None))
+    for _ in range(2):  # the second answer comes from what the first learned
+        with pytest.raises(PlaintextRefused, match=r"has not seen m\.room\.encryption"):
+            await app.bot.sender.send(room, content)
+    assert room not in client.rooms
+
+
+def _join_checks(app: SamsnakkApp) -> float:
+    return sum(
+        sample.value
+        for metric in app.metrics.antispam_decisions.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total") and sample.labels["callback"] == "user_may_join_room"
+    )
+
+
+async def test_a_restart_leaves_the_bots_memberships_alone_when_its_name_is_unchanged(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    # Setting a display name makes Synapse renew the bot's join in every room it is in, one
+    # room at a time through our join check: an hour of work at 10,000 rooms (D56).
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    await app.stop()
+    checks = _join_checks(app)
+    await app.start()
+    await asyncio.sleep(3)
+    assert _join_checks(app) == checks
