@@ -33,6 +33,7 @@ from samsnakk_bot.policies import Policies, load_policies
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin import AdminService
 from samsnakk_bot.services.admin_katalog import AdminKatalog
+from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
@@ -59,6 +60,7 @@ from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.polls import PollRepo
+from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -100,7 +102,17 @@ class SamsnakkApp:
         self.brukerrom = BrukerromRepo(self.db)
         self.participants = ParticipantRepo(self.db)
         self.requests = RequestRepo(self.db)
-        self.access = AccessService(self.brukerrom, self.participants, bot)
+        self.admin_rooms = AdminRoomRepo(self.db)
+        self.refused_rooms = RefusedRoomRepo(self.db)
+        self.admin_roster = AdminRoster(self.policies, self.accounts, self.admin_rooms)
+        self.access = AccessService(
+            self.brukerrom,
+            self.participants,
+            bot,
+            admin_members=self.admin_roster,
+            refused=self.refused_rooms,
+            history_visibility=self.policies.policy.room.history_visibility,
+        )
         self.actions = MatrixRoomActions(self.bot)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.directory = DirectoryRepo(self.db, self.cipher)
@@ -154,9 +166,8 @@ class SamsnakkApp:
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
-        self.admin_rooms = AdminRoomRepo(self.db)
         self.admin = AdminService(
-            self.deps, self.admin_rooms, self.db, self.directory, self.meetings
+            self.deps, self.admin_roster, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
         self.retention = RetentionService(
@@ -252,13 +263,7 @@ class SamsnakkApp:
                 room_id=room_id,
                 details={"command": command},
             )
-            account = await self.accounts.get(sender)
-            orgs = self.policies.organisations
-            hf = orgs.helsefellesskap
-            listed = any(sender in o.admins for o in orgs.organisations) or (
-                hf is not None and sender in hf.report_viewers
-            )
-            if listed or (account is not None and account.role == "admin"):
+            if await self.admin_roster.is_admin_anywhere(sender):
                 return Reply(texts.ADMIN_USE_ADMIN_ROOM, None)
             return Reply(texts.ADMIN_ONLY, None)
         if await self.brukerrom.get(room_id) is not None:
@@ -295,7 +300,14 @@ class SamsnakkApp:
                 self.clock,
             )
         )
-        self.guard = Guard(self.deps, self.rooms_service, self._tasks)
+        self.guard = Guard(
+            self.deps,
+            self.rooms_service,
+            self._tasks,
+            self.access,
+            self.admin_roster,
+            self.refused_rooms,
+        )
         self.inbox.add_handler(self.guard)
         self.inbox.add_handler(self.varsler.on_event)
         self.inbox.add_handler(self.retention.on_event)
@@ -307,9 +319,15 @@ class SamsnakkApp:
         self._tasks.spawn(self.inbox.run(), "inbox")
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
-        self._tasks.spawn(self.admin.ensure_admin_rooms(), "admin rooms")
+        self._tasks.spawn(self._admin_rooms_at_start(), "admin rooms")
+        self._tasks.spawn(self.guard.run_admin_sweeps(), "admin room sweep")
         self._tasks.spawn(self.retention.run(), "retention")
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
+
+    async def _admin_rooms_at_start(self) -> None:
+        """Admin rooms made, then their membership matched to the current admin list."""
+        await self.admin.ensure_admin_rooms()
+        await self.guard.reconcile_admin_rooms()
 
     async def _start_http(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)

@@ -12,6 +12,9 @@ edge maps refusals to Norwegian texts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from samsnakk_bot.domain.guarded_state import TOMBSTONE, Tombstone, as_set, classify_tombstone
 
 # Allowed.
 NOT_BRUKERROM = "not_brukerrom"
@@ -25,16 +28,31 @@ INVITER_NOT_BOT = "inviter_not_bot"
 INVITEE_NOT_APPROVED = "invitee_not_approved"
 ROOM_CLOSED = "room_closed"
 JOINER_NOT_APPROVED = "joiner_not_approved"
+ROOM_REFUSED = "room_refused"
+NOT_CURRENT_ADMIN = "not_current_admin"
+STATE_NOT_AS_SET = "state_not_as_set"
+TOMBSTONE_NOT_OURS = "tombstone_not_ours"
+
+# What kind of guarded room a snapshot describes.
+BRUKERROM = "brukerrom"
+ADMIN_ROOM = "admin"
+REFUSED = "refused"
 
 
 @dataclass(frozen=True, slots=True)
 class RoomAccess:
-    """Everything the checks need to know about one room, read in one go."""
+    """Everything the checks need to know about one room, read in one go.
+
+    ``is_brukerrom`` means "guarded": a brukerrom, an admin room (``approved`` is then its
+    organisation's current admins) or a refused successor room (nobody may enter).
+    """
 
     is_brukerrom: bool
     closed: bool
     approved: frozenset[str]
     bot: str
+    kind: str = BRUKERROM
+    history_visibility: str = "joined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +72,12 @@ def _refuse(reason: str) -> AccessDecision:
 def _bot_invites_approved(access: RoomAccess, inviter: str, invitee: str) -> AccessDecision:
     if inviter != access.bot:
         return _refuse(INVITER_NOT_BOT)
+    if access.kind == REFUSED:
+        return _refuse(ROOM_REFUSED)
     if access.closed:
         return _refuse(ROOM_CLOSED)
     if invitee not in access.approved:
-        return _refuse(INVITEE_NOT_APPROVED)
+        return _refuse(NOT_CURRENT_ADMIN if access.kind == ADMIN_ROOM else INVITEE_NOT_APPROVED)
     return _allow(BOT_INVITES_APPROVED)
 
 
@@ -89,13 +109,15 @@ def decide_join(access: RoomAccess | None, user: str) -> AccessDecision:
     """May ``user`` join? Consulted for every join, including forced and admin joins."""
     if access is None or not access.is_brukerrom:
         return _allow(NOT_BRUKERROM)
+    if access.kind == REFUSED:
+        return _refuse(ROOM_REFUSED)  # not even the bot follows a foreign upgrade
     if user == access.bot:
         return _allow(BOT)
     if access.closed:
         return _refuse(ROOM_CLOSED)
     if user in access.approved:
         return _allow(APPROVED)
-    return _refuse(JOINER_NOT_APPROVED)
+    return _refuse(NOT_CURRENT_ADMIN if access.kind == ADMIN_ROOM else JOINER_NOT_APPROVED)
 
 
 def decide_federated_invite(access: RoomAccess | None, sender: str, invitee: str) -> AccessDecision:
@@ -130,3 +152,22 @@ def decide_remote_membership(
     if membership == "invite":
         return decide_federated_invite(access, sender, target)
     return None
+
+
+def decide_bot_state(
+    access: RoomAccess, event_type: str, content: dict[str, Any], upgrading: bool
+) -> AccessDecision:
+    """A state event sent as the bot: the token may be stolen, so the content must be ours.
+
+    Samsnakk only ever sends its own settings (domain/guarded_state.py) and a tombstone when it
+    closes a room or upgrades it itself; anything else under the bot's name is refused.
+    """
+    if upgrading:
+        return _allow(BOT)
+    if event_type == TOMBSTONE:
+        if classify_tombstone(content, access.closed, upgrading) is Tombstone.FOREIGN:
+            return _refuse(TOMBSTONE_NOT_OURS)
+        return _allow(BOT)
+    if not as_set(event_type, content, access.history_visibility):
+        return _refuse(STATE_NOT_AS_SET)
+    return _allow(BOT)

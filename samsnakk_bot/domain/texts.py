@@ -344,7 +344,7 @@ ROM_NY_SELF = "Du kan ikke opprette et brukerrom for deg selv."
 
 def consent_prompt(bruker: str, text: str) -> Reply:
     """The consent text from policy, to the bruker, mentioning them so their phone notifies."""
-    body = text.strip()
+    body = with_history_rule(text)
     return Reply(body, _html_paragraph(body), (bruker,))
 
 
@@ -365,7 +365,7 @@ def request_poll_fallback(number: int) -> str:
 
 
 def consent_text(text: str, version: str) -> Reply:
-    body = f"{text.strip()}\n\n(Samtykketekst versjon {version})"
+    body = f"{with_history_rule(text)}\n\n(Samtykketekst versjon {version})"
     return Reply(body, _html_paragraph(body))
 
 
@@ -1633,3 +1633,46 @@ def server_not_in_samsnakk(user_id: str) -> str:
         f"«{user_id}» er på en server som ikke er med i Samsnakk, så den kontoen kan ikke "
         "bli med i rommene her. Bruk kontoen personen har hos en av organisasjonene som er med."
     )
+
+
+# -- issue 12: guard and history ------------------------------------------------------------------
+
+ACCESS_ROOM_REFUSED = (
+    "Dette rommet er ikke et Samsnakk-rom. Det ble laget uten Samsnakk, så ingen kan bli med i det. "
+    "Bruk det opprinnelige rommet."
+)
+ACCESS_NOT_CURRENT_ADMIN = (
+    "Bare administratorene i organisasjonen kan være med i administrasjonsrommet."
+)
+
+# Appended to the consent text (prompt and «!samtykke vis»): what the bot shows to whom.
+CONSENT_HISTORY_RULE = (
+    "Det samme gjelder møter: en ny deltaker ser bare saker og møter fra den dagen du godkjente "
+    "dem. Det du ikke vil snakke om («ikke»), ser bare de som er med på møtet."
+)
+
+
+def with_history_rule(text: str) -> str:
+    return f"{text.strip()}\n\n{CONSENT_HISTORY_RULE}"
+
+
+GUARD_STRAY_INVITE = "Invitasjonen ble ikke laget av Samsnakk og er trukket tilbake."
+GUARD_NOT_ADMIN = "Du er ikke lenger administrator i organisasjonen."
+
+
+def admin_removed(name: str) -> Reply:
+    return Reply(
+        f"{name} er ikke lenger administrator og er fjernet fra rommet. "
+        "Det er skrevet i revisjonsloggen.",
+        None,
+    )
+
+
+def foreign_upgrade_alarm(mentions: Sequence[str]) -> Reply:
+    """In the old room: someone tried to move it. A prompt to everyone, so it notifies."""
+    body = (
+        "Advarsel: noen har prøvd å flytte dette rommet til et nytt rom, uten Samsnakk. "
+        "Ikke bli med i det nye rommet, og ikke skriv der. Dette rommet gjelder fortsatt, og "
+        "flyttingen er stoppet. Det er skrevet i innsynsloggen."
+    )
+    return Reply(body, None, tuple(mentions))

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from samsnakk_bot.domain import access as reasons
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain.access import AccessDecision, decide_remote_membership
+from samsnakk_bot.domain.access import AccessDecision, decide_bot_state, decide_remote_membership
 from samsnakk_bot.domain.probe import PROBE_FIELD, is_probe_room
 from samsnakk_bot.http.auth import require_bearer
 from samsnakk_bot.metrics import Metrics
@@ -41,6 +41,8 @@ CALLBACKS = frozenset({PING, INVITE, JOIN, FEDERATED_INVITE, EVENT})
 
 # Synapse gives up after 60 s and refuses; we answer long before that, and refuse too.
 DEFAULT_DEADLINE_S = 5.0
+# Synapse waits on the event check before every state event is sent: answer sooner.
+EVENT_DEADLINE_S = 2.0
 AUDIT_DEADLINE_S = 2.0
 
 BAD_REQUEST = "bad_request"
@@ -53,6 +55,8 @@ _REFUSAL_TEXTS = {
     reasons.INVITEE_NOT_APPROVED: texts.ACCESS_INVITEE_NOT_APPROVED,
     reasons.JOINER_NOT_APPROVED: texts.ACCESS_JOINER_NOT_APPROVED,
     reasons.ROOM_CLOSED: texts.ACCESS_ROOM_CLOSED,
+    reasons.ROOM_REFUSED: texts.ACCESS_ROOM_REFUSED,
+    reasons.NOT_CURRENT_ADMIN: texts.ACCESS_NOT_CURRENT_ADMIN,
 }
 
 
@@ -84,7 +88,9 @@ class AntispamRoutes:
         audit: AuditFn | None,
         metrics: Metrics,
         deadline_s: float = DEFAULT_DEADLINE_S,
+        event_deadline_s: float = EVENT_DEADLINE_S,
     ) -> None:
+        self._event_deadline_s = event_deadline_s
         self._secret = secret
         self._access = access
         self._audit = audit
@@ -136,38 +142,64 @@ class AntispamRoutes:
         return _forbidden(decision.reason)
 
     async def _check_event(self, request: web.Request) -> web.Response:
-        """State changes in a brukerrom by anyone but the bot are refused and audited.
+        """State changes in a guarded room: refused unless the bot sends Samsnakk's own values.
 
-        Synapse's auth rules already refuse them (everything is at power 100); this callback
-        runs before those rules, so it is where an attempt can still be seen and written down.
-        Messages pass untouched. Unlike the invite and join checks this one fails open: it
-        guards nothing the auth rules don't, and failing closed would stop every message.
+        Synapse's auth rules already refuse everyone but the bot (everything is at power 100);
+        this callback runs before those rules, so it is where an attempt can still be seen and
+        written down. The bot's own name is not trusted either: its token may be in the wrong
+        hands, so a guarded setting must be what Samsnakk sets, and a tombstone must be one
+        Samsnakk sends (domain/access.py ``decide_bot_state``).
+
+        Messages pass untouched and never touch the database. A state event fails closed: a
+        database that errs or does not answer within the deadline gets a fast refusal.
         """
         try:
             body = await _json_object(request)
-            event = body.get("event")
-            if not isinstance(event, dict) or not isinstance(event.get("state_key"), str):
-                self._count(EVENT, "allow")
-                return web.json_response({})
-            room_id, sender = _str(event, "room_id"), _str(event, "sender")
-            access = await self._access.snapshot(room_id)
-        except Exception as exc:
-            log.warning("antispam %s could not check an event: %s", EVENT, type(exc).__name__)
+        except _Malformed as exc:
+            self._count(EVENT, "refuse")
+            return _forbidden(exc.reason)
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("state_key"), str):
             self._count(EVENT, "allow")
             return web.json_response({})
-        if access is None or not access.is_brukerrom or sender == access.bot:
+        try:
+            room_id, sender = _str(event, "room_id"), _str(event, "sender")
+            access = await self._within_deadline(
+                self._access.snapshot(room_id), self._event_deadline_s
+            )
+        except Exception as exc:
+            log.warning(
+                "antispam %s refused an event it could not check: %s", EVENT, type(exc).__name__
+            )
+            self._metrics.handler_errors.labels("antispam").inc()
+            self._count(EVENT, "refuse")
+            return _forbidden(CHECK_FAILED)
+        if access is None or not access.is_brukerrom:
             self._count(EVENT, "allow")
             return web.json_response({})
         content = event.get("content")
-        if event.get("type") == "m.room.member" and isinstance(content, dict):
-            target, membership = str(event["state_key"]), str(content.get("membership", ""))
-            decision = decide_remote_membership(access, sender, target, membership)
-            if decision is not None:
-                return await self._remote_membership(decision, room_id, sender, target, membership)
-        self._count(EVENT, "refuse")
+        content = content if isinstance(content, dict) else {}
         etype = str(event.get("type", ""))[:100]
+        if sender == access.bot:
+            decision = decide_bot_state(access, etype, content, self._access.upgrading(room_id))
+            if decision.allowed:
+                self._count(EVENT, "allow")
+                return web.json_response({})
+            return await self._refuse_state(room_id, sender, decision.reason, etype)
+        if etype == "m.room.member":
+            target, membership = str(event["state_key"]), str(content.get("membership", ""))
+            remote = decide_remote_membership(access, sender, target, membership)
+            if remote is not None:
+                return await self._remote_membership(remote, room_id, sender, target, membership)
+        return await self._refuse_state(room_id, sender, STATE_CHANGE_REFUSED, etype)
+
+    async def _refuse_state(
+        self, room_id: str, sender: str, reason: str, etype: str
+    ) -> web.Response:
+        self._count(EVENT, "refuse")
+        log.info("antispam %s refused a state change in %s: %s", EVENT, room_id, reason)
         await self._audit_refusal(
-            _Question(EVENT, room_id, sender, sender), STATE_CHANGE_REFUSED, {"type": etype}
+            _Question(EVENT, room_id, sender, sender), reason, {"type": etype}
         )
         return web.json_response(
             {"errcode": "M_FORBIDDEN", "error": texts.ACCESS_STATE_CHANGE_REFUSED}, status=403

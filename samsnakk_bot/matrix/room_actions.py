@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import secrets
 import time
 from collections.abc import Collection
 from typing import Any
@@ -15,6 +16,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.matrix.bot import BotRuntime, reply_content
 from samsnakk_bot.matrix.sender import PlaintextRefused
+from samsnakk_bot.services.ports import RoomMember
 
 
 class MatrixRoomActions:
@@ -150,6 +152,31 @@ class MatrixRoomActions:
     async def joined_members(self, room_id: str) -> set[str]:
         result = await self._bot.http.request("GET", self._room_path(room_id, "joined_members"))
         return set(result.get("joined", {}))
+
+    async def current_members(self, room_id: str) -> dict[str, RoomMember]:
+        """Joined and invited members (the sweep revokes invites, too)."""
+        result = await self._bot.http.request("GET", self._room_path(room_id, "members"))
+        members: dict[str, RoomMember] = {}
+        for event in result.get("chunk", []):
+            membership = (event.get("content") or {}).get("membership")
+            if membership in ("join", "invite") and isinstance(event.get("state_key"), str):
+                members[event["state_key"]] = RoomMember(
+                    membership, str(event.get("sender", "")), int(event.get("origin_server_ts", 0))
+                )
+        return members
+
+    async def redact(self, room_id: str, event_id: str, reason: str) -> None:
+        txn = f"redact-{secrets.token_hex(8)}"
+        path = self._room_path(
+            room_id, f"redact/{self._bot.http.q(event_id)}/{self._bot.http.q(txn)}"
+        )
+        await self._bot.http.request("PUT", path, {"reason": reason})
+
+    async def upgrade_room(self, room_id: str, version: str) -> str:
+        result = await self._bot.http.request(
+            "POST", self._room_path(room_id, "upgrade"), {"new_version": version}
+        )
+        return str(result["replacement_room"])
 
     async def wait_until_gone(
         self, room_ids: Collection[str], user_id: str, timeout: float = 10.0

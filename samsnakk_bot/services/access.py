@@ -4,6 +4,10 @@ A brukerrom's snapshot (closed or not, who is approved) is cached in memory, bec
 waits for our answer on every invite and join. The room service must call :meth:`invalidate`
 whenever a room's participants or state change. Rooms we do not manage are never cached, so a
 brukerrom recorded after ``createRoom`` is seen at once.
+
+Admin rooms and refused rooms (successors of a foreign tombstone) are guarded the same way.
+An admin room's members are its organisation's *current* admins, read fresh every time (never
+cached), so a removed admin is refused at once.
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from samsnakk_bot.domain.access import (
+    ADMIN_ROOM,
+    REFUSED,
     AccessDecision,
     RoomAccess,
     decide_federated_invite,
@@ -20,6 +27,15 @@ from samsnakk_bot.domain.access import (
     decide_join,
 )
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
+
+
+class AdminMembers(Protocol):
+    async def members_for(self, room_id: str) -> frozenset[str] | None: ...
+
+
+class RefusedRooms(Protocol):
+    async def contains(self, room_id: str) -> bool: ...
+
 
 # A backstop for an invalidation that never came (e.g. a change made by another process).
 DEFAULT_CACHE_TTL_S = 60.0
@@ -41,8 +57,17 @@ class AccessService:
         monotonic: Callable[[], float] = time.monotonic,
         cache_ttl_s: float = DEFAULT_CACHE_TTL_S,
         cache_size: int = DEFAULT_CACHE_SIZE,
+        *,
+        admin_members: AdminMembers | None = None,
+        refused: RefusedRooms | None = None,
+        history_visibility: str = "joined",
     ) -> None:
         self._rooms = brukerrom
+        self._admin_members = admin_members
+        self._refused = refused
+        self._history = history_visibility
+        # Rooms Samsnakk is upgrading right now: their tombstone and settings are its own.
+        self._upgrading: set[str] = set()
         self._participants = participants
         self._bot = bot_user_id
         self._now = monotonic
@@ -59,26 +84,51 @@ class AccessService:
 
     # --- Snapshots ---------------------------------------------------------------------------
 
-    async def snapshot(self, room_id: str) -> RoomAccess | None:
-        """The room as the checks see it, or None if it is not a brukerrom."""
+    async def snapshot(self, room_id: str, fresh: bool = False) -> RoomAccess | None:
+        """The room as the checks see it, or None if Samsnakk does not guard it.
+
+        ``fresh`` skips the cache: the guard decides on kicks from the database itself.
+        """
         now = self._now()
-        hit = self._cache.get(room_id)
+        hit = None if fresh else self._cache.get(room_id)
         if hit is not None and hit.expires > now:
             return hit.access
         generation = self._generation
         room = await self._rooms.get(room_id)
         if room is None:
-            return None
+            return await self._other_guarded(room_id)
         people = await self._participants.in_room(room_id, only_approved=True)
         access = RoomAccess(
             is_brukerrom=True,
             closed=room.state == "closed",
             approved=frozenset(p.user_id for p in people),
             bot=self._bot,
+            history_visibility=self._history,
         )
         if generation == self._generation:
             self._store(room_id, access, now)
         return access
+
+    async def _other_guarded(self, room_id: str) -> RoomAccess | None:
+        """An admin room or a refused room; both lookups are in memory after the first."""
+        if self._refused is not None and await self._refused.contains(room_id):
+            return RoomAccess(True, True, frozenset(), self._bot, kind=REFUSED)
+        if self._admin_members is not None:
+            admins = await self._admin_members.members_for(room_id)
+            if admins is not None:
+                return RoomAccess(True, False, admins, self._bot, kind=ADMIN_ROOM)
+        return None
+
+    # --- Samsnakk's own upgrades -------------------------------------------------------------
+
+    def begin_upgrade(self, room_id: str) -> None:
+        self._upgrading.add(room_id)
+
+    def end_upgrade(self, room_id: str) -> None:
+        self._upgrading.discard(room_id)
+
+    def upgrading(self, room_id: str) -> bool:
+        return room_id in self._upgrading
 
     def invalidate(self, room_id: str) -> None:
         """Forget the cached snapshot; call it after every change to a room or its participants."""

@@ -20,11 +20,11 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
 from samsnakk_bot.report_output import figures_png
+from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store import Database
-from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditEntry, NewAuditEntry
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.meetings import MeetingRepo
@@ -38,13 +38,14 @@ class AdminService(RoomUseCase):
     def __init__(
         self,
         deps: RoomDeps,
-        admin_rooms: AdminRoomRepo,
+        roster: AdminRoster,
         db: Database,
         directory: DirectoryRepo,
         meetings: MeetingRepo,
     ) -> None:
         super().__init__(deps)
-        self._admin_rooms = admin_rooms
+        self._roster = roster
+        self._admin_rooms = roster.rooms
         self._db = db
         self._directory = directory
         self._meetings = meetings
@@ -62,15 +63,14 @@ class AdminService(RoomUseCase):
     async def ensure_admin_rooms(self) -> int:
         """An encrypted admin room for every organisation with an admin who exists.
 
-        Admins are those listed in policies and accounts registered with the admin role.
+        Admins are those the roster names (services/admin_roster.py); the guard keeps the
+        room's membership in step with it afterwards.
         """
         made = 0
-        by_role = [a for a in await self.d.accounts.list_all() if a.role == "admin"]
         for org in self.d.policies.organisations.organisations:
             if await self._admin_rooms.room_for(org.id) is not None:
                 continue
-            registered = [a.user_id for a in by_role if a.org in (org.name, org.id)]
-            candidates = list(dict.fromkeys([*org.admins, *registered]))
+            candidates = sorted(await self._roster.admins_of(org.id))
             admins = [a for a in candidates if await self._reachable(a)]
             if not admins:
                 continue
@@ -123,15 +123,7 @@ class AdminService(RoomUseCase):
             )
             raise CommandProblem(texts.AGGREGATE_ONLY)
         org = self.d.policies.organisations.by_id(org_id) if org_id else None
-        account = await self.d.accounts.get(ctx.sender)
-        listed = org is not None and ctx.sender in org.admins
-        by_role = (
-            org is not None
-            and account is not None
-            and account.role == "admin"
-            and account.org in (org.name, org.id)
-        )
-        if org is None or not (listed or by_role):
+        if org is None or not await self._roster.is_admin(org.id, ctx.sender):
             await self.audit(
                 ctx.room_id, ctx.sender, "admin_refused", details={"command": ctx.match.spec.name}
             )

@@ -1,7 +1,10 @@
-"""The guard: watches brukerrom membership in the transaction stream and enforces approval.
+"""The guard: watches guarded rooms in the transaction stream and enforces who may be there.
 
-Server admins bypass the antispam checks, and a forced join must still end with nobody
-unapproved in the room: whoever joins without approval is kicked at once, and audited.
+Guarded rooms are brukerrom, admin rooms and refused rooms (successors of a tombstone the bot
+did not send). Server admins bypass the antispam checks, and a stolen bot token passes them, so
+whatever lands must still end with nobody unapproved in the room and Samsnakk's settings in
+place: whoever joins without approval is kicked at once, a foreign setting is put back, and a
+foreign tombstone is undone. Every such step is audited.
 """
 
 from __future__ import annotations
@@ -11,128 +14,280 @@ import logging
 from typing import Any
 
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain.brukerrom import power_levels, power_levels_safe, unapproved_members
+from samsnakk_bot.domain.access import ADMIN_ROOM, BRUKERROM, REFUSED, RoomAccess
+from samsnakk_bot.domain.guarded_state import (
+    GUARDED_TYPES,
+    TOMBSTONE,
+    Tombstone,
+    as_set,
+    classify_tombstone,
+    expected_state,
+    predecessor_of,
+    successor_of,
+)
+from samsnakk_bot.services.access import AccessService
+from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.brukerrom import BrukerromService
+from samsnakk_bot.services.ports import RoomMember
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
-# How often every brukerrom's members are compared with its approvals.
+# How often every guarded room's members are compared with who may be there.
 SWEEP_INTERVAL_S = 600.0
+# Admin rooms are few: their membership follows the admin list within a minute.
+ADMIN_SWEEP_INTERVAL_S = 60.0
+# An invite younger than this is left alone by the sweep: a room being created has its
+# bruker invited a moment before the approval row is written.
+INVITE_GRACE_MS = 60_000
 
 
 class Guard(RoomUseCase):
-    def __init__(self, deps: RoomDeps, rooms: BrukerromService, tasks: TaskGroup) -> None:
+    def __init__(
+        self,
+        deps: RoomDeps,
+        rooms: BrukerromService,
+        tasks: TaskGroup,
+        access: AccessService,
+        roster: AdminRoster,
+        refused: RefusedRoomRepo,
+    ) -> None:
         super().__init__(deps)
         self._rooms = rooms
         self._tasks = tasks
+        self._access = access
+        self._roster = roster
+        self._refused = refused
 
     async def __call__(self, event: dict[str, Any]) -> None:
         if not isinstance(event.get("state_key"), str):
             return
-        if event.get("type") in ("m.room.power_levels", "m.room.join_rules"):
-            await self._on_settings(event)
+        etype = str(event.get("type", ""))
+        if etype == "m.room.create":
+            await self._on_create(event)
             return
-        if event.get("type") != "m.room.member":
+        access = await self._access.snapshot(str(event.get("room_id")), fresh=True)
+        if access is None:
             return
-        room = await self.d.brukerrom.get(str(event.get("room_id")))
+        if etype in GUARDED_TYPES:
+            await self._on_setting(access, event)
+        elif etype == TOMBSTONE:
+            await self._on_tombstone(access, event)
+        elif etype == "m.room.member":
+            await self._on_member(access, event)
+
+    # -- membership --------------------------------------------------------------------
+
+    async def _on_member(self, access: RoomAccess, event: dict[str, Any]) -> None:
+        room_id = str(event.get("room_id"))
         target = event["state_key"]
-        if room is None or target == self.d.bot_user_id:
+        if target == self.d.bot_user_id:
             return
         membership = (event.get("content") or {}).get("membership")
         sender = str(event.get("sender", ""))
-        approved = room.state != "closed" and await self.d.participants.is_approved(
-            room.room_id, target
-        )
+        allowed = not access.closed and target in access.approved
         if membership == "join":
-            await self._on_join(room.room_id, target, approved)
-            if approved and target == room.bruker_user_id and room.state == "awaiting_consent":
-                self._tasks.spawn(self._rooms.post_consent_prompt(room), "consent prompt")
-        elif membership == "invite" and sender != self.d.bot_user_id and not approved:
+            await self._on_join(access, room_id, target, allowed)
+        elif membership == "invite" and sender != self.d.bot_user_id and not allowed:
             # An invite we did not make (e.g. a server admin's): revoke it.
-            await self.d.actions.kick(room.room_id, target, texts.ROOM_CLOSED)
-            await self.audit(room.room_id, sender, "invite_refused", target, {"by": "guard"})
-        elif membership == "leave" and sender == target:
-            await self._on_self_leave(room.room_id, target, room.bruker_user_id)
+            await self.d.actions.kick(room_id, target, texts.GUARD_STRAY_INVITE)
+            await self.audit(room_id, sender, "invite_refused", target, {"by": "guard"})
+        elif membership == "leave" and sender == target and access.kind == BRUKERROM:
+            await self._on_self_leave(room_id, target)
 
-    async def _on_settings(self, event: dict[str, Any]) -> None:
-        """Settings nobody but the bot may change; a server admin's tools can still try."""
-        room = await self.d.brukerrom.get(str(event.get("room_id")))
-        if room is None or room.state == "closed":
-            return
-        content = event.get("content") or {}
-        if event["type"] == "m.room.power_levels" and not power_levels_safe(content):
-            await self.d.actions.set_state(room.room_id, "m.room.power_levels", power_levels())
-            await self.audit(
-                room.room_id,
-                str(event.get("sender")),
-                "settings_restored",
-                details={"type": "m.room.power_levels"},
-            )
-        elif event["type"] == "m.room.join_rules" and content.get("join_rule") != "invite":
-            await self.d.actions.set_state(
-                room.room_id, "m.room.join_rules", {"join_rule": "invite"}
-            )
-            await self.audit(
-                room.room_id,
-                str(event.get("sender")),
-                "settings_restored",
-                details={"type": "m.room.join_rules"},
-            )
-
-    async def _on_join(self, room_id: str, user: str, approved: bool) -> None:
-        if approved:
+    async def _on_join(self, access: RoomAccess, room_id: str, user: str, allowed: bool) -> None:
+        if allowed:
             await self.audit(room_id, user, "joined")
+            if access.kind == BRUKERROM:
+                await self._maybe_prompt_consent(room_id, user)
             return
-        log.warning("unapproved member in brukerrom %s; removing", room_id)
-        await self.d.actions.kick(room_id, user, texts.guard_removed().body)
-        await self.audit(room_id, self.d.bot_user_id, "kicked_unapproved", user)
-        self._tasks.spawn(self.d.actions.say(room_id, texts.guard_removed()), "guard notice")
+        log.warning("unapproved member in a guarded room %s; removing", room_id)
+        await self._remove(access, room_id, user, "guard")
 
-    async def _on_self_leave(self, room_id: str, user: str, bruker: str | None) -> None:
+    async def _maybe_prompt_consent(self, room_id: str, user: str) -> None:
+        room = await self.d.brukerrom.get(room_id)
+        if room is not None and user == room.bruker_user_id and room.state == "awaiting_consent":
+            self._tasks.spawn(self._rooms.post_consent_prompt(room), "consent prompt")
+
+    async def _remove(self, access: RoomAccess, room_id: str, user: str, by: str) -> None:
+        """Kick someone who may not be here, audit it, and tell the room why."""
+        if access.kind == ADMIN_ROOM:
+            await self.d.actions.kick(room_id, user, texts.GUARD_NOT_ADMIN)
+            await self.audit(room_id, self.d.bot_user_id, "admin_removed", user, {"by": by})
+            notice = texts.admin_removed(await self.d.people.name(user))
+        else:
+            await self.d.actions.kick(room_id, user, texts.guard_removed().body)
+            await self.audit(room_id, self.d.bot_user_id, "kicked_unapproved", user, {"by": by})
+            notice = texts.guard_removed()
+        if access.kind != REFUSED:
+            self._tasks.spawn(self.d.actions.say(room_id, notice), "guard notice")
+
+    async def _on_self_leave(self, room_id: str, user: str) -> None:
+        room = await self.d.brukerrom.get(room_id)
+        bruker = room.bruker_user_id if room else None
         if user != bruker and await self.d.participants.end(
             room_id, user, "left", self.d.clock.now_ms()
         ):
             self.d.access.invalidate(room_id)
         await self.audit(room_id, user, "left")
 
+    # -- settings ------------------------------------------------------------------------
+
+    async def _on_setting(self, access: RoomAccess, event: dict[str, Any]) -> None:
+        """Settings only Samsnakk sets: whoever changed them, the bot's token included."""
+        room_id = str(event.get("room_id"))
+        if access.kind == REFUSED or access.closed or self._access.upgrading(room_id):
+            return
+        etype = str(event["type"])
+        content = event.get("content") or {}
+        if as_set(etype, content, access.history_visibility):
+            return
+        await self.d.actions.set_state(
+            room_id, etype, expected_state(access.history_visibility)[etype]
+        )
+        await self.audit(
+            room_id, str(event.get("sender")), "settings_restored", details={"type": etype}
+        )
+
+    # -- upgrades ------------------------------------------------------------------------
+
+    async def _on_tombstone(self, access: RoomAccess, event: dict[str, Any]) -> None:
+        room_id = str(event.get("room_id"))
+        content = event.get("content") or {}
+        if access.kind == REFUSED:
+            return
+        upgrading = self._access.upgrading(room_id)
+        if classify_tombstone(content, access.closed, upgrading) is Tombstone.OURS:
+            return
+        log.warning("foreign tombstone in guarded room %s; refusing its successor", room_id)
+        successor = successor_of(TOMBSTONE, content)
+        if successor is not None:
+            await self._refuse_successor(successor, room_id, str(event.get("sender")))
+        # Clients offer to follow a tombstone; redacted, it points nowhere.
+        await self.d.actions.redact(room_id, str(event.get("event_id")), "samsnakk: not ours")
+        await self.audit(
+            room_id,
+            str(event.get("sender")),
+            "foreign_tombstone",
+            details={"successor": successor or ""},
+        )
+        mentions = sorted(access.approved - {self.d.bot_user_id})
+        self._tasks.spawn(
+            self.d.actions.say(room_id, texts.foreign_upgrade_alarm(mentions)), "upgrade alarm"
+        )
+
+    async def _on_create(self, event: dict[str, Any]) -> None:
+        """A new room that says it replaces a guarded one, made with the bot's token."""
+        room_id = str(event.get("room_id"))
+        predecessor = predecessor_of("m.room.create", event.get("content") or {})
+        if predecessor is None or self._access.upgrading(predecessor):
+            return
+        before = await self._access.snapshot(predecessor, fresh=True)
+        if before is None or before.kind == REFUSED:
+            return
+        await self._refuse_successor(room_id, predecessor, str(event.get("sender")))
+
+    async def _refuse_successor(self, successor: str, predecessor: str, sender: str) -> None:
+        if await self.d.brukerrom.get(successor) is not None:
+            return  # never refuse a room Samsnakk itself registered
+        if await self._refused.add(successor, predecessor, self.now()):
+            self._access.invalidate(successor)
+            await self.audit(
+                predecessor, sender, "successor_refused", details={"successor": successor}
+            )
+        self._tasks.spawn(self._sweep_quietly(successor), "refused room sweep")
+
+    async def _sweep_quietly(self, room_id: str) -> None:
+        try:
+            await self.sweep_room(room_id)
+        except Exception:
+            # The bot is often not in an attacker's room; joins there are refused anyway.
+            log.info("could not sweep refused room %s", room_id)
+
     # -- the sweep: a failed kick, a missed event or a crash is caught up later ------------
 
-    async def sweep_room(self, room_id: str) -> int:
-        """Remove everyone joined who is not approved (everyone but the bot if closed)."""
-        room = await self.d.brukerrom.get(room_id)
-        if room is None:
+    async def sweep_room(self, room_id: str, invite_grace_ms: int = INVITE_GRACE_MS) -> int:
+        """Remove everyone joined or invited who may not be here; invite missing admins."""
+        access = await self._access.snapshot(room_id, fresh=True)
+        if access is None:
             return 0
-        approved = (
-            frozenset()
-            if room.state == "closed"
-            else frozenset(p.user_id for p in await self.d.participants.in_room(room_id))
-        )
-        joined = frozenset(await self.d.actions.joined_members(room_id))
-        extra = unapproved_members(joined, approved, self.d.bot_user_id)
-        for user in sorted(extra):
-            await self.d.actions.kick(room_id, user, texts.guard_removed().body)
-            await self.audit(
-                room_id, self.d.bot_user_id, "kicked_unapproved", user, {"by": "sweep"}
-            )
-        return len(extra)
-
-    async def sweep_all(self) -> int:
+        allowed = frozenset() if access.closed else access.approved
+        members = await self.d.actions.current_members(room_id)
         removed = 0
-        for room in await self.d.brukerrom.list_all():
-            if room.purge_requested_ms is not None:
-                continue  # deleted on the homeserver and blocked: nobody can be in it
+        for user, member in sorted(members.items()):
+            if user == self.d.bot_user_id or user in allowed:
+                continue
+            if member.membership == "invite":
+                if self.now() - member.ts_ms < invite_grace_ms:
+                    continue
+                await self._revoke(room_id, user, member)
+            else:
+                await self._remove(access, room_id, user, "sweep")
+            removed += 1
+        if access.kind == ADMIN_ROOM:
+            await self._invite_missing_admins(room_id, access.approved, members)
+        return removed
+
+    async def _revoke(self, room_id: str, user: str, member: RoomMember) -> None:
+        await self.d.actions.kick(room_id, user, texts.GUARD_STRAY_INVITE)
+        await self.audit(room_id, self.d.bot_user_id, "invite_revoked", user, {"by": "sweep"})
+
+    async def _invite_missing_admins(
+        self, room_id: str, admins: frozenset[str], members: dict[str, RoomMember]
+    ) -> None:
+        for admin in sorted(admins - members.keys()):
             try:
-                removed += await self.sweep_room(room.room_id)
+                self.d.access.expect_invite(admin)
+                await self.d.actions.invite(room_id, admin)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("sweep of %s failed; next round will try again", room.room_id)
+                # An admin listed in policies who has no account yet: the next round tries.
+                log.info("could not invite an admin into admin room %s", room_id)
+                continue
+            await self.audit(room_id, self.d.bot_user_id, "admin_invited", admin)
+
+    async def reconcile_admin_rooms(self) -> int:
+        """Admin room membership follows the admin list: start-up, list changes, every minute."""
+        changed = 0
+        for room_id in sorted(await self._roster.rooms.all()):
+            try:
+                changed += await self.sweep_room(room_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("reconciling admin room %s failed; next round will try", room_id)
+        return changed
+
+    async def _guarded_rooms(self) -> list[str]:
+        rooms = [
+            r.room_id
+            for r in await self.d.brukerrom.list_all()
+            # deleted on the homeserver and blocked: nobody can be in it
+            if r.purge_requested_ms is None
+        ]
+        return rooms + sorted(await self._roster.rooms.all()) + await self._refused.all()
+
+    async def sweep_all(self) -> int:
+        removed = 0
+        for room_id in await self._guarded_rooms():
+            try:
+                removed += await self.sweep_room(room_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("sweep of %s failed; next round will try again", room_id)
         return removed
 
     async def run_sweeps(self, interval_s: float = SWEEP_INTERVAL_S) -> None:
         while True:
             removed = await self.sweep_all()
             if removed:
-                log.warning("sweep removed %d unapproved members", removed)
+                log.warning("sweep removed %d unapproved members or invites", removed)
             await asyncio.sleep(interval_s)
+
+    async def run_admin_sweeps(self, interval_s: float = ADMIN_SWEEP_INTERVAL_S) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            await self.reconcile_admin_rooms()

@@ -7,11 +7,19 @@ domain never see Matrix details beyond user and room IDs.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.store.audit import NewAuditEntry
+
+
+@dataclass(frozen=True, slots=True)
+class RoomMember:
+    membership: str  # "join" or "invite"
+    sender: str
+    ts_ms: int
 
 
 class RoomActions(Protocol):
@@ -47,6 +55,14 @@ class RoomActions(Protocol):
     async def create_admin_room(self, name: str, invite: list[str]) -> str: ...
 
     async def joined_members(self, room_id: str) -> set[str]: ...
+
+    async def current_members(self, room_id: str) -> dict[str, RoomMember]:
+        """Everyone joined or invited."""
+        ...
+
+    async def redact(self, room_id: str, event_id: str, reason: str) -> None: ...
+
+    async def upgrade_room(self, room_id: str, version: str) -> str: ...
 
     async def wait_until_gone(
         self, room_ids: Collection[str], user_id: str, timeout: float = 10.0

@@ -61,3 +61,9 @@ class AccountRepo:
         stmt = select(_accounts).order_by(_accounts.c.user_id)
         async with self._db.engine.connect() as conn:
             return [Account(**row._mapping) for row in await conn.execute(stmt)]
+
+    async def with_role(self, role: Role) -> list[Account]:
+        """Every account with ``role`` (e.g. the admins), ordered by user ID."""
+        stmt = select(_accounts).where(_accounts.c.role == role).order_by(_accounts.c.user_id)
+        async with self._db.engine.connect() as conn:
+            return [Account(**row._mapping) for row in await conn.execute(stmt)]

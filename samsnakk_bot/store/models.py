@@ -414,3 +414,16 @@ class AdminRoomRow(Base):
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255), unique=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class RefusedRoomRow(Base):
+    """A room Samsnakk refuses: the successor named by a tombstone the bot did not send.
+
+    Joins and invites into it are refused, and the guard removes anyone who is in it.
+    """
+
+    __tablename__ = "refused_rooms"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    predecessor_room_id: Mapped[str] = mapped_column(String(255))
+    refused_ms: Mapped[int] = mapped_column(BigInteger)
