@@ -122,7 +122,9 @@ async def test_server_admin_cannot_force_anyone_in(
         f"/_synapse/admin/v1/rooms/{room}/make_room_admin",
         {"user_id": admin.user_id},
     )
-    assert status == 403, body  # the bot's invite of the admin is refused by our check
+    # make_room_admin sends its power grab as the bot: the event check refuses it before it
+    # lands (not Samsnakk's power levels), so the admin is never invited either.
+    assert status == 403, body
 
     pl_path = f"/_matrix/client/v3/rooms/{room}/state/m.room.power_levels/"
     deadline = time.monotonic() + 2.0
@@ -131,11 +133,11 @@ async def test_server_admin_cannot_force_anyone_in(
         if not levels.get("users"):
             break
         await asyncio.sleep(0.05)
-    assert not levels.get("users"), levels  # restored by the guard within 2 s
+    assert not levels.get("users"), levels
     joined = await members(app, room)
     assert victim.user_id not in joined and admin.user_id not in joined
-    actions = await audit_has(app, room, "invite_refused", "settings_restored")
-    assert "invite_refused" in actions and "settings_restored" in actions, actions
+    actions = await audit_has(app, room, "state_change_refused")
+    assert "state_change_refused" in actions, actions
 
 
 async def test_someone_else_answering_for_the_bruker_is_refused(
