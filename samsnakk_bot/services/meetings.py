@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
+from samsnakk_bot.domain.history import sees_agenda_item, sees_meeting
 from samsnakk_bot.domain.meetings import (
     OPPSKRIFT,
     answers_bruker_first,
@@ -31,7 +32,7 @@ from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import NotFound
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.meetings import Meeting, MeetingRepo
+from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -100,6 +101,32 @@ class MeetingService(RoomUseCase):
         if isinstance(result, DateProblem):
             raise CommandProblem(texts.DATE_PROBLEMS[result.name])
         return result
+
+    async def _seen_from(self, room_id: str, user: str) -> int:
+        """When ``user`` was approved in the room: nothing from before that is shown to them."""
+        participant = await self.d.participants.get(room_id, user)
+        return participant.approved_ms if participant is not None else self.now()
+
+    async def _in_meeting(self, meeting: Meeting, user: str) -> bool:
+        return any(a.user_id == user for a in await self.meetings.answers(meeting.id))
+
+    async def _visible_meeting(self, room: Brukerrom, ctx: CommandContext) -> Meeting:
+        """The meeting named in the command, if the asker may see it (history rule)."""
+        meeting = await self._meeting(room, ctx.match.args)
+        since = await self._seen_from(room.room_id, ctx.sender)
+        in_meeting = await self._in_meeting(meeting, ctx.sender)
+        if not sees_meeting(meeting.created_ms, since, in_meeting):
+            raise CommandProblem(texts.MEETING_UNKNOWN)
+        return meeting
+
+    async def _visible_agenda(self, meeting: Meeting, asker: str) -> list[AgendaItem]:
+        since = await self._seen_from(meeting.room_id, asker)
+        in_meeting = await self._in_meeting(meeting, asker)
+        return [
+            i
+            for i in await self.meetings.agenda(meeting.id)
+            if sees_agenda_item(i.created_ms, i.avoid, i.author, asker, since, in_meeting)
+        ]
 
     async def _mentions(self, meeting: Meeting) -> list[str]:
         """The meeting's people who are still approved in its room (removed people drop out)."""
@@ -296,11 +323,11 @@ class MeetingService(RoomUseCase):
 
     async def status(self, ctx: CommandContext) -> Reply | None:
         room = await self._room(ctx)
-        meeting = await self._meeting(room, ctx.match.args)
+        meeting = await self._visible_meeting(room, ctx)
         answers = {a.user_id: a.answer for a in await self.meetings.answers(meeting.id)}
         ordered = answers_bruker_first(list(answers), room.bruker_user_id)
         rows = [(await self.d.people.name(u), texts.ANSWER_LABELS[answers[u]]) for u in ordered]
-        agenda = await self.meetings.agenda(meeting.id)
+        agenda = await self._visible_agenda(meeting, ctx.sender)
         done = await self.meetings.checklist(meeting.id)
         steps = [
             (
@@ -322,9 +349,11 @@ class MeetingService(RoomUseCase):
 
     async def liste(self, ctx: CommandContext) -> Reply | None:
         room = await self._room(ctx)
+        since = await self._seen_from(room.room_id, ctx.sender)
         rows = [
             (m.number, texts.MEETING_KIND_LABELS[m.kind], format_when_no(_local(m.start_ms)))
             for m in await self.meetings.in_room(room.room_id, self.now())
+            if sees_meeting(m.created_ms, since, await self._in_meeting(m, ctx.sender))
         ]
         return texts.meeting_list(rows)
 
@@ -348,11 +377,11 @@ class MeetingService(RoomUseCase):
 
     async def agenda(self, ctx: CommandContext) -> Reply | None:
         room = await self._room(ctx)
-        meeting = await self._meeting(room, ctx.match.args)
+        meeting = await self._visible_meeting(room, ctx)
         rest = list(ctx.match.raw_args.split(maxsplit=1)[1:])
         text = rest[0].strip() if rest else ""
         if not text:
-            items = await self.meetings.agenda(meeting.id)
+            items = await self._visible_agenda(meeting, ctx.sender)
             decoded = [
                 (i.avoid, self.d.cipher.decrypt_text(i.text_enc, _aad(meeting.id, "agenda")))
                 for i in items
