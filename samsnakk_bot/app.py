@@ -49,6 +49,7 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.room_upgrade import RoomUpgrader
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
@@ -170,6 +171,7 @@ class SamsnakkApp:
             self.deps, self.admin_roster, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
+        self.upgrader = RoomUpgrader(self.deps, self.access, self.refused_rooms, self.db)
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
         )

@@ -1676,3 +1676,6 @@ def foreign_upgrade_alarm(mentions: Sequence[str]) -> Reply:
         "flyttingen er stoppet. Det er skrevet i innsynsloggen."
     )
     return Reply(body, None, tuple(mentions))
+
+
+ROOM_MOVED = "Rommet er flyttet til et nytt rom. Invitasjonen dit venter på deg."

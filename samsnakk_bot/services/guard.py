@@ -112,6 +112,13 @@ class Guard(RoomUseCase):
 
     async def _remove(self, access: RoomAccess, room_id: str, user: str, by: str) -> None:
         """Kick someone who may not be here, audit it, and tell the room why."""
+        if access.kind == REFUSED:
+            moved = await self._refused.reason(room_id) == "upgraded"
+            await self.d.actions.kick(
+                room_id, user, texts.ROOM_MOVED if moved else texts.ACCESS_ROOM_REFUSED
+            )
+            await self.audit(room_id, self.d.bot_user_id, "kicked_unapproved", user, {"by": by})
+            return
         if access.kind == ADMIN_ROOM:
             await self.d.actions.kick(room_id, user, texts.GUARD_NOT_ADMIN)
             await self.audit(room_id, self.d.bot_user_id, "admin_removed", user, {"by": by})
@@ -120,8 +127,7 @@ class Guard(RoomUseCase):
             await self.d.actions.kick(room_id, user, texts.guard_removed().body)
             await self.audit(room_id, self.d.bot_user_id, "kicked_unapproved", user, {"by": by})
             notice = texts.guard_removed()
-        if access.kind != REFUSED:
-            self._tasks.spawn(self.d.actions.say(room_id, notice), "guard notice")
+        self._tasks.spawn(self.d.actions.say(room_id, notice), "guard notice")
 
     async def _on_self_leave(self, room_id: str, user: str) -> None:
         room = await self.d.brukerrom.get(room_id)

@@ -417,13 +417,16 @@ class AdminRoomRow(Base):
 
 
 class RefusedRoomRow(Base):
-    """A room Samsnakk refuses: the successor named by a tombstone the bot did not send.
+    """A room Samsnakk seals: nobody may join it, and the guard removes anyone who is in it.
 
-    Joins and invites into it are refused, and the guard removes anyone who is in it.
+    Either the successor named by a tombstone the bot did not send (``foreign_successor``;
+    ``related_room_id`` is the guarded room it claims to replace), or a room Samsnakk upgraded
+    itself (``upgraded``; ``related_room_id`` is its successor, where everyone moved).
     """
 
     __tablename__ = "refused_rooms"
 
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    predecessor_room_id: Mapped[str] = mapped_column(String(255))
+    related_room_id: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(String(32))
     refused_ms: Mapped[int] = mapped_column(BigInteger)

@@ -243,3 +243,33 @@ async def test_sweep_revokes_an_invite_left_by_a_failed_kick(
     assert status == 403, body
     assert "invite_revoked" in await actions_of(app, room)
     assert await members(app, room) == {app.cfg.bot_user_id, trond.user_id, per.user_id}
+
+
+async def test_samsnakk_own_upgrade_registers_and_guards_the_successor(
+    app: SamsnakkApp, make_user: UserFactory
+) -> None:
+    trond = await make_user("ansatt", "Askøy kommune", "Trond")
+    per = await make_user("bruker", None, "Per")
+    room = await create_brukerrom(app, trond, per)
+    label = (await app.brukerrom.get(room)).label  # type: ignore[union-attr]
+
+    successor = await app.upgrader.upgrade(room)
+    record = await app.brukerrom.get(successor)
+    assert record is not None and record.label == label and record.state == "active"
+    for user in (per, trond):
+        assert await user.accept_invite(successor) == successor
+    assert await members(app, successor) == {app.cfg.bot_user_id, trond.user_id, per.user_id}
+    answer = await command(app, per, successor, "!deltakere")
+    assert "Trond" in answer
+
+    # The successor is guarded like any brukerrom, and the old room is sealed.
+    stranger = await make_user("ansatt", "NAV Askøy", "Fremmed")
+    for target in (successor, room):
+        status, body = await _http(
+            app, stranger, "POST", f"/_matrix/client/v3/join/{quote(target)}"
+        )
+        assert status == 403, body
+    assert await app.refused_rooms.reason(room) == "upgraded"
+    assert "foreign_tombstone" not in await actions_of(app, room)
+    assert "room_upgraded" in await actions_of(app, successor)
+    assert "join_refused" in await audit_has(app, successor, "join_refused")

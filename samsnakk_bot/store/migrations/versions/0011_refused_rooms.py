@@ -1,4 +1,5 @@
-"""Rooms Samsnakk refuses: successors named by a tombstone the bot did not send.
+"""Rooms Samsnakk seals: successors named by a tombstone the bot did not send, and rooms it
+upgraded itself.
 
 Revision ID: 0011
 Revises: 0008
@@ -22,7 +23,8 @@ def upgrade() -> None:
     op.create_table(
         "refused_rooms",
         sa.Column("room_id", sa.String(255), nullable=False),
-        sa.Column("predecessor_room_id", sa.String(255), nullable=False),
+        sa.Column("related_room_id", sa.String(255), nullable=False),
+        sa.Column("reason", sa.String(32), nullable=False),
         sa.Column("refused_ms", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("room_id", name=op.f("pk_refused_rooms")),
     )
