@@ -154,13 +154,14 @@ class MatrixRoomActions:
         return set(result.get("joined", {}))
 
     async def current_members(self, room_id: str) -> dict[str, RoomMember]:
-        """Joined and invited members (the sweep revokes invites, too)."""
+        """Joined and invited members (the sweep revokes invites, too), and who left."""
         result = await self._bot.http.request("GET", self._room_path(room_id, "members"))
         members: dict[str, RoomMember] = {}
         for event in result.get("chunk", []):
             membership = (event.get("content") or {}).get("membership")
-            if membership in ("join", "invite") and isinstance(event.get("state_key"), str):
-                members[event["state_key"]] = RoomMember(
+            user = event.get("state_key")
+            if membership in ("join", "invite", "leave") and isinstance(user, str):
+                members[user] = RoomMember(
                     membership, str(event.get("sender", "")), int(event.get("origin_server_ts", 0))
                 )
         return members

@@ -222,7 +222,7 @@ class Guard(RoomUseCase):
         members = await self.d.actions.current_members(room_id)
         removed = 0
         for user, member in sorted(members.items()):
-            if user == self.d.bot_user_id or user in allowed:
+            if user == self.d.bot_user_id or user in allowed or member.membership == "leave":
                 continue
             if member.membership == "invite":
                 if self.now() - member.ts_ms < invite_grace_ms:
@@ -242,7 +242,10 @@ class Guard(RoomUseCase):
     async def _invite_missing_admins(
         self, room_id: str, admins: frozenset[str], members: dict[str, RoomMember]
     ) -> None:
-        for admin in sorted(admins - members.keys()):
+        for admin in sorted(admins):
+            member = members.get(admin)
+            if member is not None and (member.membership != "leave" or member.sender == admin):
+                continue  # in the room, invited, or left or declined of their own accord
             try:
                 self.d.access.expect_invite(admin)
                 await self.d.actions.invite(room_id, admin)

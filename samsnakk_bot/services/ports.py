@@ -17,7 +17,7 @@ from samsnakk_bot.store.audit import NewAuditEntry
 
 @dataclass(frozen=True, slots=True)
 class RoomMember:
-    membership: str  # "join" or "invite"
+    membership: str  # "join", "invite" or "leave"
     sender: str
     ts_ms: int
 
@@ -57,7 +57,7 @@ class RoomActions(Protocol):
     async def joined_members(self, room_id: str) -> set[str]: ...
 
     async def current_members(self, room_id: str) -> dict[str, RoomMember]:
-        """Everyone joined or invited."""
+        """Everyone joined, invited or gone (who left or was removed, and by whom)."""
         ...
 
     async def redact(self, room_id: str, event_id: str, reason: str) -> None: ...
