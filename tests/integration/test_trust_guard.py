@@ -96,6 +96,7 @@ async def test_forced_entry_into_an_admin_room_is_refused_and_audited(
     assert joined == {app.cfg.bot_user_id, admin.user_id}
     seen = await audit_has(app, room, "join_refused", "invite_refused", "state_change_refused")
     assert {"join_refused", "invite_refused", "state_change_refused"} <= set(seen), seen
+    assert "settings_restored" not in seen  # the room's own settings were never "restored"
 
 
 async def test_admin_room_membership_follows_the_admin_list(
@@ -164,6 +165,8 @@ async def test_bot_token_cannot_change_history_or_guest_access(
         "m.room.server_acl",
     ]
     assert all(e.details["reason"] == "state_not_as_set" for e in refused)
+    # Samsnakk's own settings, made at creation, were never taken for foreign ones.
+    assert "settings_restored" not in await actions_of(app, room)
     assert await members(app, room) == {app.cfg.bot_user_id, trond.user_id, per.user_id}
 
 
