@@ -208,8 +208,7 @@ class Guard(RoomUseCase):
         try:
             await self.sweep_room(room_id)
         except Exception:
-            # The bot is often not in an attacker's room; joins there are refused anyway.
-            log.info("could not sweep refused room %s", room_id)
+            log.warning("could not sweep refused room %s; the next sweep tries again", room_id)
 
     # -- the sweep: a failed kick, a missed event or a crash is caught up later ------------
 
@@ -219,6 +218,8 @@ class Guard(RoomUseCase):
         if access is None:
             return 0
         allowed = frozenset() if access.closed else access.approved
+        if access.kind == REFUSED and not await self._bot_is_in(room_id):
+            return 0  # an attacker's room the bot never joined: joins there are refused anyway
         members = await self.d.actions.current_members(room_id)
         removed = 0
         for user, member in sorted(members.items()):
@@ -234,6 +235,14 @@ class Guard(RoomUseCase):
         if access.kind == ADMIN_ROOM:
             await self._invite_missing_admins(room_id, access.approved, members)
         return removed
+
+    async def _bot_is_in(self, room_id: str) -> bool:
+        try:
+            return self.d.bot_user_id in await self.d.actions.joined_members(room_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
 
     async def _revoke(self, room_id: str, user: str, member: RoomMember) -> None:
         await self.d.actions.kick(room_id, user, texts.GUARD_STRAY_INVITE)
