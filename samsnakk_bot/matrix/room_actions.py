@@ -179,6 +179,23 @@ class MatrixRoomActions:
         )
         return str(result["replacement_room"])
 
+    def _alias_path(self, alias: str) -> str:
+        return f"/_matrix/client/v3/directory/room/{self._bot.http.q(alias)}"
+
+    async def alias_target(self, alias: str) -> str | None:
+        try:
+            result = await self._bot.http.request("GET", self._alias_path(alias))
+        except MatrixHttpError as err:
+            if err.status == 404:
+                return None
+            raise
+        return str(result["room_id"])
+
+    async def point_alias(self, alias: str, room_id: str) -> None:
+        if await self.alias_target(alias) is not None:
+            await self._bot.http.request("DELETE", self._alias_path(alias))
+        await self._bot.http.request("PUT", self._alias_path(alias), {"room_id": room_id})
+
     async def wait_until_gone(
         self, room_ids: Collection[str], user_id: str, timeout: float = 10.0
     ) -> set[str]:

@@ -76,6 +76,8 @@ class Guard(RoomUseCase):
             await self._on_tombstone(access, event)
         elif etype == "m.room.member":
             await self._on_member(access, event)
+        elif etype == "m.room.canonical_alias" and access.kind == BRUKERROM:
+            await self._on_alias(event)
 
     # -- membership --------------------------------------------------------------------
 
@@ -154,6 +156,26 @@ class Guard(RoomUseCase):
         )
         await self.audit(
             room_id, str(event.get("sender")), "settings_restored", details={"type": etype}
+        )
+
+    async def _on_alias(self, event: dict[str, Any]) -> None:
+        """An upgrade made with the bot's token moves the room's alias to the successor."""
+        room_id = str(event.get("room_id"))
+        room = await self.d.brukerrom.get(room_id)
+        if room is None or room.state == "closed" or self._access.upgrading(room_id):
+            return
+        server = self.d.bot_user_id.split(":", 1)[1]
+        alias = f"#{self.d.policies.policy.room.alias_prefix}{room.label}:{server}"
+        if (event.get("content") or {}).get("alias") == alias:
+            return
+        if await self.d.actions.alias_target(alias) != room_id:
+            await self.d.actions.point_alias(alias, room_id)
+        await self.d.actions.set_state(room_id, "m.room.canonical_alias", {"alias": alias})
+        await self.audit(
+            room_id,
+            str(event.get("sender")),
+            "settings_restored",
+            details={"type": "m.room.canonical_alias"},
         )
 
     # -- upgrades ------------------------------------------------------------------------

@@ -216,6 +216,14 @@ async def test_foreign_upgrade_is_undone_its_successor_refused_and_members_told(
         status, body = await _http(app, user, "POST", f"/_matrix/client/v3/join/{successor}")
         assert status == 403, body
     assert await members(app, successor) <= {app.cfg.bot_user_id}
+    # The upgrade moved the room's alias to the successor; it points home again.
+    label = (await app.brukerrom.get(room)).label  # type: ignore[union-attr]
+    alias = f"#{app.policies.policy.room.alias_prefix}{label}:{app.cfg.homeserver.server_name}"
+
+    async def alias_home() -> bool:
+        return await app.actions.alias_target(alias) == room
+
+    assert await eventually(alias_home)
     assert await members(app, room) == {app.cfg.bot_user_id, trond.user_id, per.user_id}
     seen = await audit_has(app, room, "foreign_tombstone", "successor_refused")
     assert "foreign_tombstone" in seen and "successor_refused" in seen, seen
