@@ -81,8 +81,20 @@ async def join_admin_room(app: SamsnakkApp, admin: MatrixUser, org_id: str, org_
         room = await app.admin_rooms.room_for(org_id)
         assert room is not None, f"no admin room for {org_id}"
         if admin.user_id in await app.actions.joined_members(room):
+            await _guard_saw_join(app, room, admin.user_id)
             return room
     if admin.user_id not in await app.actions.joined_members(room):
         await app.admin._admin_rooms_invite(room, admin.user_id)
         await admin.accept_invite(room)
+    await _guard_saw_join(app, room, admin.user_id)
     return room
+
+
+async def _guard_saw_join(app: SamsnakkApp, room: str, user: str, timeout: float = 5.0) -> None:
+    """The guard audits the join from the transaction stream; wait so it is not counted later."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        entries = await app.audit.for_room(room)
+        if any(e.action == "joined" and e.actor == user for e in entries):
+            return
+        await asyncio.sleep(0.05)
