@@ -40,6 +40,12 @@ class AdminRoomRepo:
     async def org_of(self, room_id: str) -> str | None:
         return (await self._load()).get(room_id)
 
+    async def all_rooms(self) -> list[str]:
+        """Every admin room, oldest first."""
+        stmt = select(_admin.c.room_id).order_by(_admin.c.created_ms, _admin.c.room_id)
+        async with self._db.engine.connect() as conn:
+            return [str(r.room_id) for r in await conn.execute(stmt)]
+
     async def all(self) -> dict[str, str]:
         """Room ID to organisation ID, for every admin room."""
         return dict(await self._load())
