@@ -20,12 +20,14 @@ from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.commands import parse_command
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
-from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
+from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText, SendingDevice
+from samsnakk_bot.matrix.device_keys import PublishedIdentities
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
 from samsnakk_bot.metrics import Metrics
@@ -37,7 +39,9 @@ from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
+from samsnakk_bot.services.device_trust import DeviceTrust
 from samsnakk_bot.services.guard import Guard
+from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
@@ -48,6 +52,7 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.trust_commands import TrustCommands
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
@@ -57,6 +62,7 @@ from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, Request
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.identity_pins import IdentityPinRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
@@ -166,13 +172,32 @@ class SamsnakkApp:
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
+        self._build_device_trust()
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
         )
 
+    def _build_device_trust(self) -> None:
+        """MSC4153: room keys and commands only for cross-signed devices of pinned identities."""
+        self.device_trust = DeviceTrust(
+            PublishedIdentities(self.bot.http),
+            IdentityPinRepo(self.db),
+            self.audit,
+            self.clock,
+            self.rooms,
+            self.cfg.bot_user_id,
+        )
+        self.bot.set_key_sharing(self.device_trust, self.device_trust.forget)
+        TrustCommands(self.deps, self.device_trust, self.admin.org_for, self.directory).register(
+            self.commands
+        )
+        notices = IdentityNotices(self.deps, self.bot.send_reply, self.dm.send)
+        self.device_trust.on_identity_change(notices.identity_changed)
+
     def _build_varsler(self) -> None:
         cfg = self.cfg.varsler
+        self.dm = MatrixDm(self.bot, self.rooms, self.clock.now_ms)
         self.outbox = VarselRepo(self.db)
         self.delivery_reports = DeliveryReportRepo(self.db)
         available = {"app"} | ({"sms"} if cfg.sms else set()) | ({"epost"} if cfg.email else set())
@@ -195,7 +220,7 @@ class SamsnakkApp:
         self.outbox_worker = OutboxWorker(
             self.outbox,
             Channels(
-                app=MatrixDm(self.bot, self.rooms, self.clock.now_ms),
+                app=self.dm,
                 sms=LinkMobilitySms(cfg.sms) if cfg.sms else None,
                 email=SmtpEmail(cfg.email) if cfg.email else None,
             ),
@@ -337,12 +362,32 @@ class SamsnakkApp:
         return {"database": db_ok, "bot": self.bot.client is not None}
 
     async def _on_message(self, msg: IncomingText) -> Reply | None:
+        if not await self._trusted(msg.sender, msg.device):
+            if parse_command(msg.body) is None and await self.brukerrom.get(msg.room_id):
+                return None  # conversation between people, not meant for the bot
+            return await self._untrusted_device(msg.sender, msg.room_id, "command")
         return await self.commands.handle(msg.sender, msg.room_id, msg.body)
 
     async def _on_poll(self, answer: IncomingPollAnswer) -> Reply | None:
+        if not await self._trusted(answer.sender, answer.device):
+            return await self._untrusted_device(answer.sender, answer.room_id, "poll_answer")
         return await self.poll_answers.answer(
             answer.sender, answer.room_id, answer.poll_event_id, answer.answer
         )
+
+    async def _trusted(self, sender: str, device: SendingDevice) -> bool:
+        return await self.device_trust.sender_trusted(sender, device.curve25519, device.ed25519)
+
+    async def _untrusted_device(self, sender: str, room_id: str, what: str) -> Reply:
+        """Nothing happens; the person is told how to verify, and the attempt is audited."""
+        await self.audit.append(
+            ts_ms=self.clock.now_ms(),
+            actor=sender,
+            action="untrusted_device_refused",
+            room_id=room_id,
+            details={"what": what},
+        )
+        return texts.unverified_device(sender)
 
     async def _greeting(self, room_id: str) -> Reply | None:
         return texts.dm_greeting()
@@ -356,6 +401,7 @@ class SamsnakkApp:
         await self.outbox_worker.close()
         if self.synapse_admin is not None:
             await self.synapse_admin.close()
+        await self.device_trust.stop()
         await self.bot.stop()
         if self._runner is not None:
             await self._runner.cleanup()

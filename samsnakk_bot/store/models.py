@@ -414,3 +414,19 @@ class AdminRoomRow(Base):
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255), unique=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class IdentityPinRow(Base):
+    """The master key the bot first saw for a user (trust on first use, MSC4153).
+
+    ``pending_key`` is a different master key seen later: that user is untrusted until a bruker
+    or an admin confirms it, and then it becomes ``master_key``.
+    """
+
+    __tablename__ = "identity_pins"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    master_key: Mapped[str] = mapped_column(String(64))
+    pending_key: Mapped[str | None] = mapped_column(String(64))
+    pinned_ms: Mapped[int] = mapped_column(BigInteger)
+    changed_ms: Mapped[int | None] = mapped_column(BigInteger)
