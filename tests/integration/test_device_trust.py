@@ -12,9 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from brukerrom_flow import audit_has, command, create_brukerrom, dm_with_bot, members
+from brukerrom_flow import (
+    audit_has,
+    command,
+    create_brukerrom,
+    dm_with_bot,
+    join_admin_room,
+    members,
+)
 from client_cross_signing import Identity, publish_identity, sign_device
-from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_device
+from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_device, new_user
 from nio import MatrixRoom, MegolmEvent
 
 from samsnakk_bot.app import SamsnakkApp
@@ -202,3 +209,60 @@ async def test_staff_cannot_accept_an_identity_in_a_brukerrom(
     body = await command(app, trond, room, f"!godta-nøkkel {per.user_id}")
     assert "Bare brukeren" in body
     assert "not_bruker_refused" in await audit_has(app, room, "not_bruker_refused")
+
+
+async def test_an_admin_accepts_a_brukers_new_identity_for_rooms_of_their_organisation(
+    app: SamsnakkApp,
+    synapse: RunningSynapse,
+    make_user: UserFactory,
+    client_dir: Path,
+) -> None:
+    from samsnakk_bot.domain.directory import EntryIn
+
+    admin = await new_user(synapse, client_dir, name="admin.trust.askoy")
+    try:
+        admin_room = await join_admin_room(app, admin, "askoy-kommune", "Askøy kommune")
+        trond = await make_user("ansatt", "Askøy kommune", "Trond")
+        await app.directory.upsert(
+            EntryIn(
+                trond.user_id,
+                "Trond Tillit",
+                "askoy-kommune",
+                "Askøy kommune",
+                None,
+                "psykolog",
+                None,
+                None,
+                None,
+            ),
+            "test",
+            0,
+        )
+        per = await make_user("bruker", None, "Per")
+        outsider = await make_user("bruker", None, "Ola")
+        room = await create_brukerrom(app, trond, per)
+        await command(app, per, room, "!deltakere", "Trond")  # Per's first key is pinned
+
+        # Per sets up Element again on a new phone: a new identity, signed by himself.
+        identity = Identity.generate()
+        token = per.client.access_token
+        await publish_identity(synapse.url, token, per.user_id, identity, per.password)
+        await sign_device(synapse.url, token, per.user_id, per.client.device_id, identity)
+        mark = len(trond.seen)
+        await per.send(room, "!deltakere")
+        notice = await trond.wait_for_message(
+            room, lambda s: "Sikkerhetsidentiteten til brukeren" in s.body, after=mark
+        )
+        assert per.user_id in notice.body
+
+        # An admin cannot accept someone outside their organisation's rooms ...
+        refused = await command(app, admin, admin_room, f"!godta-nøkkel {outsider.user_id}")
+        assert "egen organisasjon" in refused
+        # ... but accepts Per, after a call; Per's commands work again.
+        body = await command(app, admin, admin_room, f"!godta-nøkkel {per.user_id}", "godtatt")
+        assert per.user_id in body
+        await command(app, per, room, "!deltakere", "Trond Tillit")
+        actions = [e.action for e in await app.audit.for_actor(admin.user_id)]
+        assert "identity_confirm_refused" in actions and "identity_confirmed" in actions
+    finally:
+        await admin.stop()
