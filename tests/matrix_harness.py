@@ -272,16 +272,16 @@ async def new_user(
     )
     user = await _login(synapse.url, str(result["user_id"]), password, store_dir / localpart)
     if cross_sign:
-        user.identity = Identity.generate()
-        await publish_identity(synapse.url, user.client.access_token, user.user_id, user.identity)
-        await sign_device(
-            synapse.url,
-            user.client.access_token,
-            user.user_id,
-            user.client.device_id,
-            user.identity,
-        )
+        await cross_sign_login(synapse.url, user)
     return user
+
+
+async def cross_sign_login(hs: str, user: MatrixUser) -> None:
+    """A new identity for ``user``, signing the device it is logged in on (Element X's setup)."""
+    user.identity = Identity.generate()
+    token = user.client.access_token
+    await publish_identity(hs, token, user.user_id, user.identity, user.password or None)
+    await sign_device(hs, token, user.user_id, user.client.device_id, user.identity)
 
 
 async def _login(hs: str, user_id: str, password: str, path: Path) -> MatrixUser:

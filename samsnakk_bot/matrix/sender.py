@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from nio import OlmUnverifiedDeviceError, RoomSendResponse
+from nio import GroupEncryptionError, OlmUnverifiedDeviceError, RoomSendResponse
 
 from samsnakk_bot.domain.trust import CandidateDevice, DeviceKeys
 from samsnakk_bot.matrix.client import AppserviceClient
@@ -50,6 +50,9 @@ class GuardedSender:
         self._client = client
         self._records = records
         self._sharing = sharing
+        # One send at a time per room: a trust mark that changes rotates the room's session,
+        # which must not happen between another send's key sharing and its encryption.
+        self._room_locks: dict[str, asyncio.Lock] = {}
 
     async def mark_devices(self, room_id: str) -> None:
         """Verify the devices that may get the room key in nio, blacklist all others."""
@@ -92,25 +95,33 @@ class GuardedSender:
         """``txn_id`` makes a retried send the same event: Synapse de-duplicates it."""
         await self.check(room_id)
         txn_id = txn_id or uuid.uuid4().hex  # the same ID on a retry: never sent twice
+        async with self._room_locks.setdefault(room_id, asyncio.Lock()):
+            resp = await self._send_marked(room_id, event_type, content, txn_id)
+        if not isinstance(resp, RoomSendResponse):
+            raise SendFailed(f"{room_id}: {getattr(resp, 'status_code', '')} {resp}")
+        return str(resp.event_id)
+
+    async def _send_marked(
+        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
+    ) -> Any:
+        resp: Any = None
         for attempt in range(3):
             try:
                 await self.mark_devices(room_id)
                 resp = await self._client.room_send(
                     room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=False
                 )
-                break
+                return resp
             except OlmUnverifiedDeviceError as err:
                 # nio learnt of a device while sending; judge it and send again.
                 if attempt == 2:
                     raise
                 log.info("new device %s in %s; judging it", err.device.id, room_id)
-            except KeyError:
+            except (KeyError, GroupEncryptionError):
                 # nio drops a room's outbound session when its members change (e.g. a kick)
                 # while it is being shared; a fresh attempt shares a new one.
                 if attempt == 2:
                     raise
                 log.info("room key rotated during a send in %s; trying again", room_id)
                 await asyncio.sleep(0.05 * (attempt + 1))
-        if not isinstance(resp, RoomSendResponse):
-            raise SendFailed(f"{room_id}: {getattr(resp, 'status_code', '')} {resp}")
-        return str(resp.event_id)
+        return resp

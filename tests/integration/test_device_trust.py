@@ -20,8 +20,14 @@ from brukerrom_flow import (
     join_admin_room,
     members,
 )
-from client_cross_signing import Identity, publish_identity, sign_device
-from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_device, new_user
+from matrix_harness import (
+    MatrixUser,
+    RunningSynapse,
+    UserFactory,
+    cross_sign_login,
+    new_device,
+    new_user,
+)
 from nio import MatrixRoom, MegolmEvent
 
 from samsnakk_bot.app import SamsnakkApp
@@ -135,7 +141,6 @@ async def test_unsigned_device_cannot_read_the_bot(
     signed = await new_device(synapse, client_dir, per, signed=True)
     failed = _undecryptable(stolen)
     try:
-        await stolen.client.keys_query()
         body = await command(app, trond, room, "!deltakere", "Per")
         # The bruker's second, cross-signed device reads the bot's answer ...
         seen = await signed.wait_for_message(
@@ -164,11 +169,7 @@ async def test_changed_identity_is_untrusted_until_the_bruker_accepts_it(
     await command(app, trond, room, "!deltakere", "Trond")  # pinned and trusted
 
     # Trond's account gets a new master key: a reset, or someone who took the account over.
-    token = trond.client.access_token
-    new_identity = Identity.generate()
-    await publish_identity(synapse.url, token, trond.user_id, new_identity, trond.password)
-    await sign_device(synapse.url, token, trond.user_id, trond.client.device_id, new_identity)
-    trond.identity = new_identity
+    await cross_sign_login(synapse.url, trond)
 
     mark_room, mark_trond = len(per.seen), len(trond.seen)
     await trond.send(room, "!deltakere")
@@ -244,10 +245,7 @@ async def test_an_admin_accepts_a_brukers_new_identity_for_rooms_of_their_organi
         await command(app, per, room, "!deltakere", "Trond")  # Per's first key is pinned
 
         # Per sets up Element again on a new phone: a new identity, signed by himself.
-        identity = Identity.generate()
-        token = per.client.access_token
-        await publish_identity(synapse.url, token, per.user_id, identity, per.password)
-        await sign_device(synapse.url, token, per.user_id, per.client.device_id, identity)
+        await cross_sign_login(synapse.url, per)
         mark = len(trond.seen)
         await per.send(room, "!deltakere")
         notice = await trond.wait_for_message(
