@@ -34,6 +34,7 @@ from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin import AdminService
 from samsnakk_bot.services.admin_katalog import AdminKatalog
 from samsnakk_bot.services.approvals import ApprovalService
+from samsnakk_bot.services.audit_checkpoints import AuditCheckpoints
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
@@ -54,6 +55,7 @@ from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, Secre
 from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
+from samsnakk_bot.store.checkpoint_file import CheckpointFile
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
@@ -159,6 +161,16 @@ class SamsnakkApp:
             self.deps, self.admin_rooms, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
+        checkpoint_file = cfg.audit.checkpoint_file
+        self.checkpoints = AuditCheckpoints(
+            self.audit,
+            cfg.audit.checkpoint_every,
+            CheckpointFile(checkpoint_file) if checkpoint_file else None,
+            self.admin_rooms,
+            self.actions.say,
+            self.clock.now_ms,
+            self._tasks,
+        )
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
         )
@@ -278,6 +290,8 @@ class SamsnakkApp:
             self._build()
         self._started = True
         await self.db.upgrade()
+        # Before anything is appended, so no checkpoint is missed.
+        await self.checkpoints.start()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
         # Handlers first: start() answers commands that arrived while we were down.
@@ -352,6 +366,8 @@ class SamsnakkApp:
         await self.admin.wait_for_notices(timeout=30)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        # The head goes to the checkpoint file while the database is still open.
+        await self.checkpoints.stop()
         await self._tasks.stop()
         await self.outbox_worker.close()
         if self.synapse_admin is not None:

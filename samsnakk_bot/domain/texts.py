@@ -1633,3 +1633,16 @@ def server_not_in_samsnakk(user_id: str) -> str:
         f"«{user_id}» er på en server som ikke er med i Samsnakk, så den kontoen kan ikke "
         "bli med i rommene her. Bruk kontoen personen har hos en av organisasjonene som er med."
     )
+
+
+# -- issue 12: audit and keys ---------------------------------------------------------------------
+
+
+def audit_checkpoint_notice(seq: int, head_hash: str) -> Reply:
+    """The audit chain's head for the admin room: a number and a hash, never who or what."""
+    body = (
+        f"Kontrollpunkt for revisjonsloggen: oppføring {seq}, sjekksum {head_hash}.\n"
+        "Driften kan kontrollere at ingen oppføringer er slettet med "
+        f"«samsnakk audit verify --checkpoint {seq}:{head_hash}». Du trenger ikke gjøre noe."
+    )
+    return Reply(body, None)
