@@ -27,6 +27,7 @@ from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
+from samsnakk_bot.matrix.room_keys import NioRoomKeys
 from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
@@ -49,6 +50,7 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.room_keys import RoomKeyEnd
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
@@ -173,6 +175,10 @@ class SamsnakkApp:
         )
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
+        )
+        # After the retention's own hook: the room is closed (and maybe deleted) first.
+        self.rooms_service.after_close.append(
+            RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
         )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock

@@ -1646,3 +1646,28 @@ def audit_checkpoint_notice(seq: int, head_hash: str) -> Reply:
         f"«samsnakk audit verify --checkpoint {seq}:{head_hash}». Du trenger ikke gjøre noe."
     )
     return Reply(body, None)
+
+
+def consent_storage_statement(inactivity_days: int, audit_log_days: int) -> str:
+    """What the bot keeps and for how long, from the retention policy: shown with the consent."""
+    months = max(1, round(inactivity_days / 30.44))
+    years = max(1, audit_log_days // 365)
+    return (
+        "Dette lagrer Samsnakk-boten: Det som skrives i kommandoer til den, som møteplaner, "
+        "agendapunkter, møteoppsummeringer og notater om deltakere, lagres kryptert hos "
+        "Samsnakk, også etter at rommet er stengt. Vanlige meldinger lagrer den ikke selv, men "
+        "den har nøklene til å lese dem så lenge rommet er åpent. "
+        f"Rommet stenges etter {months} måneder uten meldinger, eller når du trekker samtykket. "
+        "Da sletter boten nøklene sine til rommet. "
+        f"Loggen over hvem som har fått tilgang og når, lagres i {years} år."
+    )
+
+
+def consent_with_storage(text: str, inactivity_days: int, audit_log_days: int) -> str:
+    """The policy's consent text followed by what the bot keeps."""
+    return f"{text.strip()}\n\n{consent_storage_statement(inactivity_days, audit_log_days)}"
+
+
+AUDIT_ACTION_LABELS["room_keys_dropped"] = (
+    "slettet nøklene sine til rommet, så meldingene her ikke kan leses av boten lenger"
+)
