@@ -100,7 +100,7 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
     )
     secrets_dir = base / "secrets"
     provide_external_secrets(secrets_dir)
-    passfile = secrets_dir / "synapse_pgpass"
+    passfile = secrets_dir / "synapse" / "synapse_pgpass"
     passfile.write_text(f"{pg.host}:{pg.port}:{database}:{pg.username}:{pg.password}\n")
     passfile.chmod(0o600)  # libpq ignores a password file others can read
     raw = deploy_values(
