@@ -105,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Synapse's homeserver.yaml (repeatable; a directory means its *.yaml), "
         "to check push.include_content, which Synapse does not show from outside",
     )
+    doctor.add_argument(
+        "--secret-file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file with secrets that only its owner may read, e.g. secrets.env (repeatable)",
+    )
 
     deploy = sub.add_parser("deploy", help="production configuration for Synapse, MAS, nginx")
     deploy_sub = deploy.add_subparsers(dest="deploy_command", required=True)
@@ -226,7 +234,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "doctor":
         from samsnakk_bot.doctor import run_doctor
 
-        return asyncio.run(run_doctor(cfg, args.synapse_config))
+        return asyncio.run(
+            run_doctor(
+                cfg, args.synapse_config, config_path=args.config, secret_files=args.secret_file
+            )
+        )
     if args.command == "check-config":
         print("config OK")
         return 0

@@ -1671,3 +1671,18 @@ def consent_with_storage(text: str, inactivity_days: int, audit_log_days: int) -
 AUDIT_ACTION_LABELS["room_keys_dropped"] = (
     "slettet nøklene sine til rommet, så meldingene her ikke kan leses av boten lenger"
 )
+
+DOCTOR_CHECK_PRIVATE_FILES = "Hemmelige filer er private (secret files owner-only)"
+DOCTOR_PRIVATE_FILES_OK = "{count} filer kan bare leses av eieren ({count} files owner-only)"
+DOCTOR_PRIVATE_FILES_NONE = (
+    "ingen hemmelige filer å sjekke; bruk --synapse-config eller --secret-file "
+    "(no secret files to check)"
+)
+DOCTOR_PRIVATE_FILES_READABLE = (
+    "{count} hemmelige filer kan leses av andre enn eieren ({count} secret files readable by "
+    "others); kjør chmod 600 og gi filen til tjenestens bruker (chmod 600, owned by the service)"
+)
+DOCTOR_PRIVATE_FILE_LINE = "{path}: modus {mode} (mode {mode}, {who})"
+DOCTOR_PRIVATE_FILE_MISSING = "{path}: finnes ikke eller kan ikke leses (missing or unreadable)"
+DOCTOR_WHO_GROUP = "gruppen kan lese (group can read)"
+DOCTOR_WHO_OTHERS = "alle kan lese (everyone can read)"
