@@ -25,6 +25,7 @@ from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
+from samsnakk_bot.log_redaction import RedactIdentifiers
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.matrix.room_keys import NioRoomKeys
@@ -394,11 +395,23 @@ def _derive(key: bytes, purpose: bytes) -> bytes:
     return HKDF(hashes.SHA256(), 32, salt=None, info=b"samsnakk " + purpose).derive(key)
 
 
+# Our own loggers, at the configured level. Every other library stays at WARNING: at DEBUG,
+# nio logs event bodies, aiosqlite every statement with its parameters (names, addresses),
+# and aiosmtplib the SMTP conversation with its recipients (D73).
+OWN_LOGGERS = ("samsnakk_bot", "bridge")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
-        level=getattr(logging, level),
+        level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # nio logs event contents at DEBUG; never let that reach our logs.
-    logging.getLogger("nio").setLevel(logging.WARNING)
-    logging.getLogger("peewee").setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    for handler in root.handlers:
+        handler.addFilter(RedactIdentifiers())
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(getattr(logging, level))
+    # Also capped by name, in case an operator lowers the root level: they log content.
+    for name in ("nio", "peewee", "aiosqlite", "sqlalchemy", "aiosmtplib"):
+        logging.getLogger(name).setLevel(logging.WARNING)
