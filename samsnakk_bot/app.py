@@ -173,6 +173,7 @@ class SamsnakkApp:
             self.actions.say,
             self.clock.now_ms,
             self._tasks,
+            actor=cfg.bot_user_id,
         )
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
@@ -330,6 +331,7 @@ class SamsnakkApp:
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
         self._tasks.spawn(self.admin.ensure_admin_rooms(), "admin rooms")
         self._tasks.spawn(self.retention.run(), "retention")
+        self.checkpoints.announce_pending()
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:

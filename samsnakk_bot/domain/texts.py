@@ -1648,6 +1648,17 @@ def audit_checkpoint_notice(seq: int, head_hash: str) -> Reply:
     return Reply(body, None)
 
 
+def audit_gap_alarm(first: int, last: int) -> Reply:
+    """To the admin rooms: audit rows were deleted while the bot was not watching."""
+    span = f"{first}" if first == last else f"{first}–{last}"
+    body = (
+        f"Varsel: Revisjonsloggen mangler oppføring {span}, eller de er byttet ut. Noen kan ha "
+        "slettet dem fra databasen. Be driften kjøre «samsnakk audit verify» og undersøke "
+        "saken. Dette er også skrevet i revisjonsloggen."
+    )
+    return Reply(body, None)
+
+
 def consent_storage_statement(inactivity_days: int, audit_log_days: int) -> str:
     """What the bot keeps and for how long, from the retention policy: shown with the consent."""
     months = max(1, round(inactivity_days / 30.44))
@@ -1668,6 +1679,9 @@ def consent_with_storage(text: str, inactivity_days: int, audit_log_days: int) -
     return f"{text.strip()}\n\n{consent_storage_statement(inactivity_days, audit_log_days)}"
 
 
+AUDIT_ACTION_LABELS["audit_gap_found"] = (
+    "fant at oppføring {first}–{last} mangler i revisjonsloggen"
+)
 AUDIT_ACTION_LABELS["room_keys_dropped"] = (
     "slettet nøklene sine til rommet, så meldingene her ikke kan leses av boten lenger"
 )

@@ -292,6 +292,13 @@ class AuditLog:
         async with self._db.engine.connect() as conn:
             return [_entry(row) for row in await conn.execute(stmt)]
 
+    async def latest(self, action: str) -> AuditEntry | None:
+        """The newest entry with this action, if any."""
+        stmt = select(_audit).where(_audit.c.action == action).order_by(_audit.c.id.desc())
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt.limit(1))).first()
+        return None if row is None else _entry(row)
+
     async def bounds(self) -> tuple[int, int, str | None]:
         """(first id, last id, last hash); ``(0, 0, None)`` for an empty log."""
         stmt = select(func.min(_audit.c.id), func.max(_audit.c.id))

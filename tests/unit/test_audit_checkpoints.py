@@ -71,7 +71,14 @@ async def _run_bot(db_file: Path, checkpoints: Path, entries: int) -> None:
             raise AssertionError("no admin rooms here")
 
         service = AuditCheckpoints(
-            log, EVERY, CheckpointFile(checkpoints), AdminRoomRepo(db), no_say, lambda: 0, tasks
+            log,
+            EVERY,
+            CheckpointFile(checkpoints),
+            AdminRoomRepo(db),
+            no_say,
+            lambda: 0,
+            tasks,
+            actor="@samsnakk:hs.test",
         )
         await service.start()
         for i in range(entries):
@@ -112,11 +119,12 @@ async def test_cut_off_rows_are_named_even_after_the_bot_appends_again(tmp_path:
     )
 
     # The bot appends again: the chain alone is valid once more, the checkpoints are not.
+    # (At start-up it records the gap it found, as row 41; then 42-46.)
     await _run_bot(db_file, checkpoints, 5)
     healed = _verify(config)
     assert healed.returncode == 1
     assert "rows 41–57 are missing or were replaced" in healed.stderr
-    assert f"the checkpoint at seq 57 has hash {head}, but the database ends at 45" in (
+    assert f"the checkpoint at seq 57 has hash {head}, but the database ends at 46" in (
         healed.stderr
     )
     assert "Traceback" not in healed.stderr
@@ -197,3 +205,24 @@ async def test_the_file_is_owner_only_even_if_it_was_made_readable(tmp_path: Pat
     path.chmod(0o644)
     CheckpointFile(path).ensure()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def _bot_entries(db_file: Path) -> list[tuple[int, str, dict[str, object]]]:
+    db = Database(f"sqlite+aiosqlite:///{db_file}")
+    try:
+        entries = await AuditLog(db, chain_key_from(FIELD_KEY)).for_actor("@samsnakk:hs.test")
+        return [(e.id, e.action, e.details) for e in entries]
+    finally:
+        await db.close()
+
+
+async def test_the_bot_records_a_cut_it_finds_at_start_up_once(tmp_path: Path) -> None:
+    db_file, checkpoints = tmp_path / "samsnakk.db", tmp_path / "audit-checkpoints"
+    await _run_bot(db_file, checkpoints, 57)
+    _truncate_after(db_file, 40)
+
+    await _run_bot(db_file, checkpoints, 0)
+    await _run_bot(db_file, checkpoints, 0)  # the same gap again: not recorded twice
+
+    found = await _bot_entries(db_file)
+    assert found == [(41, "audit_gap_found", {"first": 41, "last": 57, "db_last": 40})]
