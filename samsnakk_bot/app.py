@@ -178,9 +178,9 @@ class SamsnakkApp:
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
         )
-        # After the retention's own hook: the room is closed (and maybe deleted) first.
-        self.rooms_service.after_close.append(
-            RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
+        # First of the after-close hooks: local, and not stopped by a failing homeserver call.
+        self.rooms_service.after_close.insert(
+            0, RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
         )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
