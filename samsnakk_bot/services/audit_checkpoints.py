@@ -64,6 +64,11 @@ class AdminRooms(Protocol):
 Say = Callable[[str, Reply], Awaitable[str]]
 
 
+def _same_gap(recorded: AuditEntry, gap: Gap) -> bool:
+    # Not db_last: the entry recording the gap is itself a new last row.
+    return (recorded.details.get("first"), recorded.details.get("last")) == (gap.first, gap.last)
+
+
 class AuditCheckpoints:
     def __init__(
         self,
@@ -112,12 +117,8 @@ class AuditCheckpoints:
 
         Once per gap: the file keeps the evidence, so every later start finds it again.
         """
-        said = {"first": gap.first, "last": gap.last, "db_last": gap.db_last}
         recorded = await self._audit.latest(GAP_ACTION)
-        if recorded is not None and (
-            recorded.details.get("first"),
-            recorded.details.get("last"),
-        ) == (gap.first, gap.last):
+        if recorded is not None and _same_gap(recorded, gap):
             return
         log.error(
             "audit log: rows %d-%d are missing or were replaced (checkpoint at %d)",
@@ -129,7 +130,7 @@ class AuditCheckpoints:
             ts_ms=self._now_ms(),
             actor=self._actor,
             action=GAP_ACTION,
-            details=said,
+            details={"first": gap.first, "last": gap.last, "db_last": gap.db_last},
         )
         self._pending_alarm = texts.audit_gap_alarm(gap.first, gap.last)
 
