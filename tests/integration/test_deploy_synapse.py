@@ -98,6 +98,7 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
         bot={"pickle_key": "p" * 32, "store_dir": str(base / "crypto")},
         database={"url": f"sqlite+aiosqlite:///{base / 'samsnakk.db'}"},
     )
+    config.chmod(0o600)  # it holds the tokens: Samsnakk's user only (the doctor checks, D71)
     secrets_dir = base / "secrets"
     provide_external_secrets(secrets_dir)
     passfile = secrets_dir / "synapse" / "synapse_pgpass"
