@@ -169,6 +169,7 @@ async def test_samsnakk_doctor_passes_against_the_rendered_deployment(
         texts.DOCTOR_CHECK_ANTISPAM,
         texts.DOCTOR_CHECK_PUSH,
         texts.DOCTOR_CHECK_CROSS_SIGNING,
+        texts.DOCTOR_CHECK_PRIVATE_FILES,  # every secret file the rendered Synapse reads
     ):
         (line,) = [line for line in report.splitlines() if f"  {check}: " in line]
         assert line.startswith("OK    "), line
