@@ -26,9 +26,11 @@ from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
+from samsnakk_bot.log_redaction import RedactIdentifiers
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText, SendingDevice
 from samsnakk_bot.matrix.device_keys import PublishedIdentities
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
+from samsnakk_bot.matrix.room_keys import NioRoomKeys
 from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
@@ -36,6 +38,7 @@ from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin import AdminService
 from samsnakk_bot.services.admin_katalog import AdminKatalog
 from samsnakk_bot.services.approvals import ApprovalService
+from samsnakk_bot.services.audit_checkpoints import AuditCheckpoints
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
@@ -52,6 +55,7 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.room_keys import RoomKeyEnd
 from samsnakk_bot.services.trust_commands import TrustCommands
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
@@ -59,6 +63,7 @@ from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, Secre
 from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
+from samsnakk_bot.store.checkpoint_file import CheckpointFile
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
@@ -165,8 +170,23 @@ class SamsnakkApp:
             self.deps, self.admin_rooms, self.db, self.directory, self.meetings
         )
         self.admin.register(self.commands)
+        checkpoint_file = cfg.audit.checkpoint_file
+        self.checkpoints = AuditCheckpoints(
+            self.audit,
+            cfg.audit.checkpoint_every,
+            CheckpointFile(checkpoint_file) if checkpoint_file else None,
+            self.admin_rooms,
+            self.actions.say,
+            self.clock.now_ms,
+            self._tasks,
+            actor=cfg.bot_user_id,
+        )
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
+        )
+        # First of the after-close hooks: local, and not stopped by a failing homeserver call.
+        self.rooms_service.after_close.insert(
+            0, RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
         )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
@@ -303,6 +323,8 @@ class SamsnakkApp:
             self._build()
         self._started = True
         await self.db.upgrade()
+        # Before anything is appended, so no checkpoint is missed.
+        await self.checkpoints.start()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
         # Handlers first: start() answers commands that arrived while we were down.
@@ -334,6 +356,7 @@ class SamsnakkApp:
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
         self._tasks.spawn(self.admin.ensure_admin_rooms(), "admin rooms")
         self._tasks.spawn(self.retention.run(), "retention")
+        self.checkpoints.announce_pending()
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _start_http(self) -> None:
@@ -397,6 +420,8 @@ class SamsnakkApp:
         await self.admin.wait_for_notices(timeout=30)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        # The head goes to the checkpoint file while the database is still open.
+        await self.checkpoints.stop()
         await self._tasks.stop()
         await self.outbox_worker.close()
         if self.synapse_admin is not None:
@@ -418,11 +443,23 @@ def _derive(key: bytes, purpose: bytes) -> bytes:
     return HKDF(hashes.SHA256(), 32, salt=None, info=b"samsnakk " + purpose).derive(key)
 
 
+# Our own loggers, at the configured level. Every other library stays at WARNING: at DEBUG,
+# nio logs event bodies, aiosqlite every statement with its parameters (names, addresses),
+# and aiosmtplib the SMTP conversation with its recipients (D73).
+OWN_LOGGERS = ("samsnakk_bot", "bridge")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
-        level=getattr(logging, level),
+        level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # nio logs event contents at DEBUG; never let that reach our logs.
-    logging.getLogger("nio").setLevel(logging.WARNING)
-    logging.getLogger("peewee").setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    for handler in root.handlers:
+        handler.addFilter(RedactIdentifiers())
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(getattr(logging, level))
+    # Also capped by name, in case an operator lowers the root level: they log content.
+    for name in ("nio", "peewee", "aiosqlite", "sqlalchemy", "aiosmtplib"):
+        logging.getLogger(name).setLevel(logging.WARNING)

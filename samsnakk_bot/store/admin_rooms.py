@@ -32,3 +32,9 @@ class AdminRoomRepo:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         return None if row is None else str(row.org_id)
+
+    async def all_rooms(self) -> list[str]:
+        """Every admin room, oldest first."""
+        stmt = select(_admin.c.room_id).order_by(_admin.c.created_ms, _admin.c.room_id)
+        async with self._db.engine.connect() as conn:
+            return [str(r.room_id) for r in await conn.execute(stmt)]
