@@ -20,13 +20,17 @@ from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.commands import parse_command
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
-from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText
+from samsnakk_bot.log_redaction import RedactIdentifiers
+from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText, SendingDevice
+from samsnakk_bot.matrix.device_keys import PublishedIdentities
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
+from samsnakk_bot.matrix.room_keys import NioRoomKeys
 from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import Policies, load_policies
@@ -35,10 +39,13 @@ from samsnakk_bot.services.admin import AdminService
 from samsnakk_bot.services.admin_katalog import AdminKatalog
 from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.approvals import ApprovalService
+from samsnakk_bot.services.audit_checkpoints import AuditCheckpoints
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
+from samsnakk_bot.services.device_trust import DeviceTrust
 from samsnakk_bot.services.guard import Guard
+from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
@@ -49,16 +56,20 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
+from samsnakk_bot.services.room_keys import RoomKeyEnd
 from samsnakk_bot.services.room_upgrade import RoomUpgrader
+from samsnakk_bot.services.trust_commands import TrustCommands
 from samsnakk_bot.services.varsel_commands import VarselCommands
 from samsnakk_bot.services.varsler import VarselDeps, VarselService
 from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo, SecretRepo
 from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
+from samsnakk_bot.store.checkpoint_file import CheckpointFile
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.identity_pins import IdentityPinRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
@@ -172,20 +183,54 @@ class SamsnakkApp:
         )
         self.admin.register(self.commands)
         self.upgrader = RoomUpgrader(self.deps, self.access, self.refused_rooms, self.db)
+        checkpoint_file = cfg.audit.checkpoint_file
+        self.checkpoints = AuditCheckpoints(
+            self.audit,
+            cfg.audit.checkpoint_every,
+            CheckpointFile(checkpoint_file) if checkpoint_file else None,
+            self.admin_rooms,
+            self.actions.say,
+            self.clock.now_ms,
+            self._tasks,
+            actor=cfg.bot_user_id,
+        )
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
+        )
+        # First of the after-close hooks: local, and not stopped by a failing homeserver call.
+        self.rooms_service.after_close.insert(
+            0, RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
         )
         AdminKatalog(
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
+        self._build_device_trust()
         self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
         )
 
+    def _build_device_trust(self) -> None:
+        """MSC4153: room keys and commands only for cross-signed devices of pinned identities."""
+        self.device_trust = DeviceTrust(
+            PublishedIdentities(self.bot.http),
+            IdentityPinRepo(self.db),
+            self.audit,
+            self.clock,
+            self.rooms,
+            self.cfg.bot_user_id,
+        )
+        self.bot.set_key_sharing(self.device_trust, self.device_trust.forget)
+        TrustCommands(self.deps, self.device_trust, self.admin.org_for, self.directory).register(
+            self.commands
+        )
+        notices = IdentityNotices(self.deps, self.bot.send_reply, self.dm.send)
+        self.device_trust.on_identity_change(notices.identity_changed)
+
     def _build_varsler(self) -> None:
         cfg = self.cfg.varsler
+        self.dm = MatrixDm(self.bot, self.rooms, self.clock.now_ms)
         self.outbox = VarselRepo(self.db)
         self.delivery_reports = DeliveryReportRepo(self.db)
         available = {"app"} | ({"sms"} if cfg.sms else set()) | ({"epost"} if cfg.email else set())
@@ -208,7 +253,7 @@ class SamsnakkApp:
         self.outbox_worker = OutboxWorker(
             self.outbox,
             Channels(
-                app=MatrixDm(self.bot, self.rooms, self.clock.now_ms),
+                app=self.dm,
                 sms=LinkMobilitySms(cfg.sms) if cfg.sms else None,
                 email=SmtpEmail(cfg.email) if cfg.email else None,
             ),
@@ -285,6 +330,8 @@ class SamsnakkApp:
             self._build()
         self._started = True
         await self.db.upgrade()
+        # Before anything is appended, so no checkpoint is missed.
+        await self.checkpoints.start()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
         # Handlers first: start() answers commands that arrived while we were down.
@@ -324,6 +371,7 @@ class SamsnakkApp:
         self._tasks.spawn(self._admin_rooms_at_start(), "admin rooms")
         self._tasks.spawn(self.guard.run_admin_sweeps(), "admin room sweep")
         self._tasks.spawn(self.retention.run(), "retention")
+        self.checkpoints.announce_pending()
         log.info("Samsnakk is running as %s", self.cfg.bot_user_id)
 
     async def _admin_rooms_at_start(self) -> None:
@@ -357,12 +405,32 @@ class SamsnakkApp:
         return {"database": db_ok, "bot": self.bot.client is not None}
 
     async def _on_message(self, msg: IncomingText) -> Reply | None:
+        if not await self._trusted(msg.sender, msg.device):
+            if parse_command(msg.body) is None and await self.brukerrom.get(msg.room_id):
+                return None  # conversation between people, not meant for the bot
+            return await self._untrusted_device(msg.sender, msg.room_id, "command")
         return await self.commands.handle(msg.sender, msg.room_id, msg.body)
 
     async def _on_poll(self, answer: IncomingPollAnswer) -> Reply | None:
+        if not await self._trusted(answer.sender, answer.device):
+            return await self._untrusted_device(answer.sender, answer.room_id, "poll_answer")
         return await self.poll_answers.answer(
             answer.sender, answer.room_id, answer.poll_event_id, answer.answer
         )
+
+    async def _trusted(self, sender: str, device: SendingDevice) -> bool:
+        return await self.device_trust.sender_trusted(sender, device.curve25519, device.ed25519)
+
+    async def _untrusted_device(self, sender: str, room_id: str, what: str) -> Reply:
+        """Nothing happens; the person is told how to verify, and the attempt is audited."""
+        await self.audit.append(
+            ts_ms=self.clock.now_ms(),
+            actor=sender,
+            action="untrusted_device_refused",
+            room_id=room_id,
+            details={"what": what},
+        )
+        return texts.unverified_device(sender)
 
     async def _greeting(self, room_id: str) -> Reply | None:
         return texts.dm_greeting()
@@ -372,10 +440,13 @@ class SamsnakkApp:
         await self.admin.wait_for_notices(timeout=30)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        # The head goes to the checkpoint file while the database is still open.
+        await self.checkpoints.stop()
         await self._tasks.stop()
         await self.outbox_worker.close()
         if self.synapse_admin is not None:
             await self.synapse_admin.close()
+        await self.device_trust.stop()
         await self.bot.stop()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -392,11 +463,23 @@ def _derive(key: bytes, purpose: bytes) -> bytes:
     return HKDF(hashes.SHA256(), 32, salt=None, info=b"samsnakk " + purpose).derive(key)
 
 
+# Our own loggers, at the configured level. Every other library stays at WARNING: at DEBUG,
+# nio logs event bodies, aiosqlite every statement with its parameters (names, addresses),
+# and aiosmtplib the SMTP conversation with its recipients (D73).
+OWN_LOGGERS = ("samsnakk_bot", "bridge")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
-        level=getattr(logging, level),
+        level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # nio logs event contents at DEBUG; never let that reach our logs.
-    logging.getLogger("nio").setLevel(logging.WARNING)
-    logging.getLogger("peewee").setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    for handler in root.handlers:
+        handler.addFilter(RedactIdentifiers())
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(getattr(logging, level))
+    # Also capped by name, in case an operator lowers the root level: they log content.
+    for name in ("nio", "peewee", "aiosqlite", "sqlalchemy", "aiosmtplib"):
+        logging.getLogger(name).setLevel(logging.WARNING)

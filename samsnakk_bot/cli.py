@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from samsnakk_bot.config import Config, ConfigError, load_config
+from samsnakk_bot.config import ConfigError, load_config
 
 EXIT_CONFIG = 2
 
@@ -74,8 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit log maintenance")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="check the audit log's hash chain (read-only)")
+    verify = audit_sub.add_parser(
+        "verify", help="check the audit log's hash chain and its checkpoints (read-only)"
+    )
     _add_config(verify)
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="SEQ:HASH",
+        help="a checkpoint from an admin room message (repeatable)",
+    )
+    verify.add_argument(
+        "--checkpoint-file",
+        type=Path,
+        default=None,
+        help="checkpoint file to compare with (default: audit.checkpoint_file)",
+    )
 
     doctor = sub.add_parser(
         "doctor", help="check a running deployment (Synapse, appservice, antispam, keys, DB)"
@@ -89,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="Synapse's homeserver.yaml (repeatable; a directory means its *.yaml), "
         "to check push.include_content, which Synapse does not show from outside",
+    )
+    doctor.add_argument(
+        "--secret-file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file with secrets that only its owner may read, e.g. secrets.env (repeatable)",
     )
 
     deploy = sub.add_parser("deploy", help="production configuration for Synapse, MAS, nginx")
@@ -193,7 +216,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         asyncio.run(upgrade())
         return 0
     if args.command == "audit":
-        return audit_verify(cfg)
+        from samsnakk_bot.audit_verify import audit_verify
+
+        return audit_verify(cfg, args.checkpoint, args.checkpoint_file)
     if args.command == "rapport":
         from samsnakk_bot.report_cli import write_report
 
@@ -209,53 +234,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "doctor":
         from samsnakk_bot.doctor import run_doctor
 
-        return asyncio.run(run_doctor(cfg, args.synapse_config))
+        return asyncio.run(
+            run_doctor(
+                cfg, args.synapse_config, config_path=args.config, secret_files=args.secret_file
+            )
+        )
     if args.command == "check-config":
         print("config OK")
         return 0
     raise AssertionError(args.command)
-
-
-_AUDIT_NOT_INITIALISED = (
-    "FEIL/ERROR: the database is not initialised (it has no audit log); "
-    "run `samsnakk db upgrade` first"
-)
-
-
-def audit_verify(cfg: Config) -> int:
-    """``samsnakk audit verify``: read-only; exit 0 when the chain is intact, 1 otherwise."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(cfg.database.url)
-    # Opening a missing SQLite file would create it; this command writes nothing.
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        print(_AUDIT_NOT_INITIALISED, file=sys.stderr)
-        return 1
-    return asyncio.run(_audit_verify(cfg))
-
-
-async def _audit_verify(cfg: Config) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from samsnakk_bot.store import Database
-    from samsnakk_bot.store.audit import AuditLog, audit_table_exists, chain_key_from
-
-    db = Database(cfg.database.url)
-    try:
-        if not await audit_table_exists(db):
-            print(_AUDIT_NOT_INITIALISED, file=sys.stderr)
-            return 1
-        result = await AuditLog(db, chain_key_from(cfg.security.field_key_bytes)).verify()
-    except (SQLAlchemyError, OSError) as err:
-        print(f"FEIL/ERROR: could not read the database: {err}", file=sys.stderr)
-        return 1
-    finally:
-        await db.close()
-    if result.ok:
-        print(f"OK: {result.checked} entries verified")
-        return 0
-    print(f"FEIL/ERROR: entry #{result.first_bad_id}: {result.reason}", file=sys.stderr)
-    return 1
 
 
 async def run_app(cfg: object) -> int:

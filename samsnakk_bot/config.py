@@ -156,6 +156,16 @@ class VarselConfig(_Section):
     dlr_secret: Secret | None = None
 
 
+class AuditConfig(_Section):
+    """Checkpoints of the audit chain's head, kept outside the database (D70)."""
+
+    # Append-only file of (seq, hash) lines, owner-only; None writes no file (admin rooms
+    # still get their checkpoint messages).
+    checkpoint_file: Path | None = None
+    # A checkpoint every N entries: the most rows a truncation can hide without a trace.
+    checkpoint_every: Annotated[int, Field(ge=1, le=100_000)] = 100
+
+
 class LoggingConfig(_Section):
     level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
@@ -169,6 +179,7 @@ class Config(_Section):
     security: SecurityConfig
     policies_dir: Path = Path("./policies")
     varsler: VarselConfig = VarselConfig()
+    audit: AuditConfig = AuditConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @field_validator("varsler", mode="before")

@@ -41,7 +41,7 @@ def render_deployment(
     print(
         f"Rendered {len(files)} files for auth.mode {v.auth.mode}"
         f"{' with workers' if v.workers.enabled else ''}. Install them with their modes; "
-        f"the secret files (0640) must belong to Synapse's group.",
+        f"the secret files (0600) must belong to Synapse's user.",
         file=sys.stderr,
     )
     return 0

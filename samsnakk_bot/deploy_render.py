@@ -208,7 +208,7 @@ def _yaml_file(
 
 
 def write(files: list[RenderedFile], out: Path) -> list[Path]:
-    """Write the files under ``out``. Secrets are 0640: give the group to Synapse's user.
+    """Write the files under ``out``. Secrets are 0600: give them to Synapse's user (D71).
 
     Worker files from an earlier render that this one no longer has are removed, so that a
     worker that was dropped cannot be started with stale settings.
@@ -221,7 +221,7 @@ def write(files: list[RenderedFile], out: Path) -> list[Path]:
     for f in files:
         path = out / f.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = 0o640 if f.secret else 0o644
+        mode = 0o600 if f.secret else 0o644
         path.touch(mode)
         path.chmod(mode)  # before the content: a secret is never world-readable
         path.write_text(f.text, encoding="utf-8")

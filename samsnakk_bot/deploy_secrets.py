@@ -1,5 +1,8 @@
 """``samsnakk deploy secrets``: the secret files Synapse and MAS read, made once, never replaced.
 
+Each reading process has its own directory under ``secrets_dir`` (``synapse/``, ``mas/``,
+``redis/``), 0700 with files 0600, so that no process can read another's secrets (D71).
+
 Secrets that come from elsewhere (a client secret from Digdir, a database password) are only
 listed, so the operator knows what is still missing. Samsnakk's own secrets stay in
 samsnakk.yaml or its environment file; the render copies the ones Synapse needs.
@@ -16,7 +19,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from samsnakk_bot.deploy_values import DeployValues
+from samsnakk_bot.deploy_values import DeployValues, SecretReader
+
+SECRET_FILE_MODE = 0o600
 
 
 def _token() -> bytes:
@@ -45,49 +50,92 @@ class SecretsReport:
     missing: dict[Path, str]
 
 
-def _wanted(v: DeployValues) -> tuple[dict[Path, Callable[[], bytes]], dict[Path, str]]:
-    make: dict[Path, Callable[[], bytes]] = {
-        v.secret("synapse_macaroon_secret_key"): _token,
-        v.secret("synapse_form_secret"): _token,
-    }
-    external: dict[Path, str] = {
-        v.secret(v.auth.idporten.client_secret_file): "the client secret from Digdir (ID-porten)"
-    }
+@dataclass(frozen=True)
+class SecretSpec:
+    """One secret and the processes that read it. A shared one is copied to each reader's
+    directory, because no process may read another's directory."""
+
+    name: str
+    readers: tuple[SecretReader, ...]
+    make: Callable[[], bytes] | None = None  # None: it comes from elsewhere
+    source: str = ""  # where it comes from, when not made here
+
+
+def wanted(v: DeployValues) -> list[SecretSpec]:
+    """Every secret file the deployment reads, with its readers (D71)."""
+    specs = [
+        SecretSpec("synapse_macaroon_secret_key", ("synapse",), _token),
+        SecretSpec("synapse_form_secret", ("synapse",), _token),
+    ]
+    mas = v.auth.mode == "mas"
+    specs.append(
+        SecretSpec(
+            v.auth.idporten.client_secret_file,
+            ("mas",) if mas else ("synapse",),
+            source="the client secret from Digdir (ID-porten)",
+        )
+    )
     if v.workers.enabled:
-        make[v.secret("synapse_replication_secret")] = _token
+        specs.append(SecretSpec("synapse_replication_secret", ("synapse",), _token))
         if v.workers.redis.password_file:
-            make[v.secret(v.workers.redis.password_file)] = _token
-    if v.auth.mode == "mas":
-        make[v.secret("mas_synapse_secret")] = _token
-        make[v.secret("mas_encryption")] = _hex32
-        make[v.secret("mas_signing_rsa.pem")] = _rsa_key
+            specs.append(SecretSpec(v.workers.redis.password_file, ("synapse", "redis"), _token))
+    if mas:
+        specs += [
+            SecretSpec("mas_synapse_secret", ("synapse", "mas"), _token),
+            SecretSpec("mas_encryption", ("mas",), _hex32),
+            SecretSpec("mas_signing_rsa.pem", ("mas",), _rsa_key),
+        ]
         if v.auth.mas.database.password_file:
-            external[v.secret(v.auth.mas.database.password_file)] = "MAS's database password"
+            specs.append(
+                SecretSpec(
+                    v.auth.mas.database.password_file, ("mas",), source="MAS's database password"
+                )
+            )
     else:
-        make[v.secret("synapse_registration_shared_secret")] = _token
+        specs.append(SecretSpec("synapse_registration_shared_secret", ("synapse",), _token))
         if v.auth.staff_oidc.enabled:
-            external[v.secret(v.auth.staff_oidc.client_secret_file)] = (
-                "the client secret from the staff login provider"
+            specs.append(
+                SecretSpec(
+                    v.auth.staff_oidc.client_secret_file,
+                    ("synapse",),
+                    source="the client secret from the staff login provider",
+                )
             )
     if v.database.passfile:
-        external[v.secret(v.database.passfile)] = (
-            "a libpq password file: host:port:database:user:password"
+        specs.append(
+            SecretSpec(
+                v.database.passfile,
+                ("synapse",),
+                source="a libpq password file: host:port:database:user:password",
+            )
         )
-    return make, external
+    return specs
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    # Owner-only directory and file: only the service that owns them may read them.
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # O_EXCL: never overwrite a secret, even one that appeared meanwhile.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def ensure_secrets(v: DeployValues) -> SecretsReport:
-    make, external = _wanted(v)
-    created, kept = [], []
-    for path, generate in make.items():
-        if path.exists():
-            kept.append(path)
+    created: list[Path] = []
+    kept: list[Path] = []
+    missing: dict[Path, str] = {}
+    for spec in wanted(v):
+        paths = list(dict.fromkeys(v.secret(spec.name, reader) for reader in spec.readers))
+        present = [p for p in paths if p.exists()]
+        kept += present
+        if spec.make is None:
+            missing.update({p: spec.source for p in paths if p not in present})
             continue
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-        # O_EXCL: never overwrite a secret, even one that appeared meanwhile.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        with os.fdopen(fd, "wb") as f:
-            f.write(generate())
-        created.append(path)
-    missing = {path: what for path, what in external.items() if not path.exists()}
+        # A shared secret keeps the value one reader already has, so both sides still agree.
+        data = present[0].read_bytes() if present else spec.make()
+        for path in paths:
+            if path not in present:
+                _write_new(path, data)
+                created.append(path)
     return SecretsReport(created, kept, missing)

@@ -18,6 +18,8 @@ _ULID_RE = re.compile(r"^[0123456789ABCDEFGHJKMNPQRSTVWXYZ]{26}$")
 _HOST_RE = re.compile(r"^[A-Za-z0-9.:{}\[\]-]+$")
 _SIZE_RE = re.compile(r"^[0-9]+[KMG]?$")
 Port = Annotated[int, Field(ge=1, le=65535)]
+# The processes that read secret files, each from its own directory under secrets_dir.
+SecretReader = Literal["synapse", "mas", "postgres", "redis"]
 
 
 class ValuesError(Exception):
@@ -45,8 +47,10 @@ class Paths(_Section):
     config_dir: Path = Path("/etc/matrix-synapse")
     # Media store and Synapse's signing key: back both up.
     data_dir: Path = Path("/var/lib/matrix-synapse")
-    # One file per secret; `samsnakk deploy secrets` creates the ones it can generate.
-    secrets_dir: Path = Path("/etc/matrix-synapse/secrets")
+    # One directory per service (synapse/, mas/, postgres/, redis/), owned by that service's
+    # user, mode 0700, one file per secret (0600); `samsnakk deploy secrets` creates the ones
+    # it can generate. Each process is given only its own directory.
+    secrets_dir: Path = Path("/etc/samsnakk-secrets")
 
 
 class Database(_Section):
@@ -272,10 +276,10 @@ class DeployValues(_Section):
     def public_baseurl(self) -> str:
         return f"https://{self.nginx.matrix_host}/"
 
-    def secret(self, name: str | Path) -> Path:
-        """A secret file: relative names are taken from ``paths.secrets_dir``."""
+    def secret(self, name: str | Path, service: SecretReader = "synapse") -> Path:
+        """A secret file of one service: relative names are in ``secrets_dir/<service>/``."""
         path = Path(name)
-        return path if path.is_absolute() else self.paths.secrets_dir / path
+        return path if path.is_absolute() else self.paths.secrets_dir / service / path
 
 
 def _describe(err: ValidationError, source: str) -> str:

@@ -86,10 +86,14 @@ def write_values(base: Path, raw: dict[str, Any]) -> Path:
 
 
 def provide_external_secrets(secrets_dir: Path) -> None:
-    """What an operator gets from elsewhere: the login providers' client secrets."""
-    secrets_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("idporten_client_secret", "staff_oidc_client_secret"):
-        (secrets_dir / name).write_text("from-the-provider\n")
+    """What an operator gets from elsewhere: the login providers' client secrets, in the
+    directory of each service that may read them (Synapse's, or MAS's with auth.mode mas)."""
+    for service in ("synapse", "mas"):
+        (secrets_dir / service).mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name in ("idporten_client_secret", "staff_oidc_client_secret"):
+            path = secrets_dir / service / name
+            path.write_text("from-the-provider\n")
+            path.chmod(0o600)
 
 
 # Runs inside a fresh interpreter, as Synapse would: each argument is a JSON list of config

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from client_cross_signing import Identity, publish_identity, sign_device
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -101,6 +102,7 @@ class MatrixUser:
     password: str
     client: AsyncClient
     seen: list[Seen] = field(default_factory=list)
+    identity: Identity | None = None
     _sync_task: asyncio.Task[Any] | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -251,8 +253,13 @@ class MatrixUser:
 
 
 async def new_user(
-    synapse: RunningSynapse, store_dir: Path, name: str | None = None, admin: bool = False
+    synapse: RunningSynapse,
+    store_dir: Path,
+    name: str | None = None,
+    admin: bool = False,
+    cross_sign: bool = True,
 ) -> MatrixUser:
+    """A registered user logged in on one device, cross-signed as Element X does at login."""
     localpart = name or f"u{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(12)
     result = await asyncio.to_thread(
@@ -263,20 +270,52 @@ async def new_user(
         password,
         admin=admin,
     )
-    user_id = str(result["user_id"])
-    path = store_dir / localpart
-    path.mkdir(parents=True, exist_ok=True)
+    user = await _login(synapse.url, str(result["user_id"]), password, store_dir / localpart)
+    if cross_sign:
+        await cross_sign_login(synapse.url, user)
+    return user
+
+
+async def cross_sign_login(hs: str, user: MatrixUser) -> None:
+    """A new identity for ``user``, signing the device it is logged in on (Element X's setup)."""
+    user.identity = Identity.generate()
+    token = user.client.access_token
+    await publish_identity(hs, token, user.user_id, user.identity, user.password or None)
+    await sign_device(hs, token, user.user_id, user.client.device_id, user.identity)
+
+
+async def _login(hs: str, user_id: str, password: str, path: Path) -> MatrixUser:
+    await asyncio.to_thread(path.mkdir, parents=True, exist_ok=True)
     client = AsyncClient(
-        synapse.url,
+        hs,
         user_id,
         store_path=str(path),
         config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
     )
-    login = await client.login(password, device_name=f"{localpart}-test")
+    login = await client.login(password, device_name=f"{user_id}-test")
     assert isinstance(login, LoginResponse), login
     user = MatrixUser(user_id, password, client)
     await user.start()
     return user
+
+
+async def new_device(
+    synapse: RunningSynapse, store_dir: Path, user: MatrixUser, signed: bool = False
+) -> MatrixUser:
+    """A second login of ``user``: a stolen password, unless its owner signs it."""
+    path = store_dir / f"{user.user_id.split(':')[0][1:]}-{secrets.token_hex(3)}"
+    other = await _login(synapse.url, user.user_id, user.password, path)
+    if signed:
+        assert user.identity is not None
+        await sign_device(
+            synapse.url,
+            other.client.access_token,
+            user.user_id,
+            other.client.device_id,
+            user.identity,
+        )
+        other.identity = user.identity
+    return other
 
 
 UserFactory = Callable[..., Awaitable[MatrixUser]]

@@ -1,9 +1,9 @@
 #!/bin/sh
 # First start of the postgres container only: a role and a database each for Synapse,
-# Samsnakk and (when secrets/mas_db_password exists) MAS. Synapse's database must have
+# Samsnakk and (when secrets/postgres/mas_db_password exists) MAS. Synapse's database must have
 # C collation: Synapse refuses anything else.
 set -eu
-S=/run/samsnakk-secrets
+S=/run/samsnakk-secrets/postgres
 synapse_pw=$(cat "$S/synapse_db_password")
 samsnakk_pw=$(cat "$S/samsnakk_db_password")
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" <<SQL

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from samsnakk_bot.config import Config
 from samsnakk_bot.doctor import verdicts
 from samsnakk_bot.doctor.report import CheckResult, exit_code, fail, format_report, skipped
+from samsnakk_bot.doctor.secret_files import holds_a_secret, permission_bits, synapse_secret_paths
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.probe import PROBE_FIELD, PROBE_ROOM_PREFIX
 from samsnakk_bot.policies import PolicyError, load_policies
@@ -225,7 +226,29 @@ def check_policies(directory: Path) -> CheckResult:
     return verdicts.policies_valid(str(directory), len(policies.organisations.organisations))
 
 
-async def collect(cfg: Config, synapse_configs: Sequence[Path]) -> list[CheckResult]:
+def check_secret_files(
+    cfg: Config,
+    synapse_configs: Sequence[Path],
+    config_path: Path | None,
+    secret_files: Sequence[Path],
+) -> CheckResult:
+    paths = [str(p) for p in secret_files]
+    if config_path is not None and holds_a_secret(config_path, cfg):
+        paths.append(str(config_path))
+    if synapse_configs:
+        try:
+            paths += synapse_secret_paths(read_synapse_config(synapse_configs))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            pass  # the push check names the unreadable config
+    return verdicts.secret_files(permission_bits(list(dict.fromkeys(paths))))
+
+
+async def collect(
+    cfg: Config,
+    synapse_configs: Sequence[Path],
+    config_path: Path | None = None,
+    secret_files: Sequence[Path] = (),
+) -> list[CheckResult]:
     """All checks, in the report's order. Checks that need Synapse are skipped without it."""
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -250,13 +273,19 @@ async def collect(cfg: Config, synapse_configs: Sequence[Path]) -> list[CheckRes
         await check_migrations(cfg.database.url),
         check_policies(cfg.policies_dir),
         clock,
+        check_secret_files(cfg, synapse_configs, config_path, secret_files),
     ]
 
 
 async def run_doctor(
-    cfg: Config, synapse_configs: Sequence[Path] = (), out: TextIO | None = None
+    cfg: Config,
+    synapse_configs: Sequence[Path] = (),
+    out: TextIO | None = None,
+    *,
+    config_path: Path | None = None,
+    secret_files: Sequence[Path] = (),
 ) -> int:
-    results = await collect(cfg, synapse_configs)
+    results = await collect(cfg, synapse_configs, config_path, secret_files)
     heading = texts.DOCTOR_HEADING.format(
         homeserver=cfg.homeserver.url, server_name=cfg.homeserver.server_name
     )

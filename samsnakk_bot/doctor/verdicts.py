@@ -10,7 +10,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from samsnakk_bot.doctor.report import CheckResult, fail, ok
+from samsnakk_bot.doctor.report import CheckResult, fail, ok, skipped
 from samsnakk_bot.domain import texts
 from samsnakk_bot.matrix.canonical_json import signable
 
@@ -30,6 +30,7 @@ CROSS_SIGNING = texts.DOCTOR_CHECK_CROSS_SIGNING
 MIGRATIONS = texts.DOCTOR_CHECK_MIGRATIONS
 POLICIES = texts.DOCTOR_CHECK_POLICIES
 CLOCK = texts.DOCTOR_CHECK_CLOCK
+SECRET_FILES = texts.DOCTOR_CHECK_PRIVATE_FILES
 
 
 def _short(value: object) -> str:
@@ -259,3 +260,26 @@ def clock(date_header: str | None, local_s: float, limit_s: int = CLOCK_LIMIT_S)
     if abs(offset) > limit_s:
         return fail(CLOCK, texts.DOCTOR_CLOCK_OFF.format(offset=offset, limit=limit_s))
     return ok(CLOCK, texts.DOCTOR_CLOCK_OK.format(offset=offset))
+
+
+def secret_files(modes: Mapping[str, int | None]) -> CheckResult:
+    """Secret files by path and permission bits (None: missing or not stat-able).
+
+    Any group or other permission fails: a secret is for the one service that owns it (D71).
+    """
+    if not modes:
+        return skipped(SECRET_FILES, texts.DOCTOR_PRIVATE_FILES_NONE)
+    lines = []
+    for path, mode in modes.items():
+        if mode is None:
+            lines.append(texts.DOCTOR_PRIVATE_FILE_MISSING.format(path=path))
+        elif mode & 0o077:
+            who = texts.DOCTOR_WHO_OTHERS if mode & 0o007 else texts.DOCTOR_WHO_GROUP
+            lines.append(
+                texts.DOCTOR_PRIVATE_FILE_LINE.format(path=path, mode=f"{mode:04o}", who=who)
+            )
+    if lines:
+        return fail(
+            SECRET_FILES, texts.DOCTOR_PRIVATE_FILES_READABLE.format(count=len(lines)), *lines
+        )
+    return ok(SECRET_FILES, texts.DOCTOR_PRIVATE_FILES_OK.format(count=len(modes)))

@@ -588,4 +588,13 @@ def _brukerrom_specs() -> list[CommandSpec]:
             room,
             aliases=("innsynslogg",),
         ),
+        _spec(
+            "godta-nøkkel",
+            t.GODTA_NOKKEL_USAGE,
+            t.GODTA_NOKKEL_SUMMARY,
+            t.GODTA_NOKKEL_DETAILS,
+            t.GODTA_NOKKEL_EXAMPLE,
+            everyone,
+            {IN_BRUKERROM, IN_ADMIN_ROOM},
+        ),
     ]

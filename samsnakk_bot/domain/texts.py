@@ -1679,3 +1679,145 @@ def foreign_upgrade_alarm(mentions: Sequence[str]) -> Reply:
 
 
 ROOM_MOVED = "Rommet er flyttet til et nytt rom. Invitasjonen dit venter på deg."
+
+# -- issue 12: device trust (MSC4153) -----------------------------------------------------------
+
+GODTA_NOKKEL_USAGE = "!godta-nøkkel <Matrix-ID>"
+GODTA_NOKKEL_SUMMARY = "Godtar den nye sikkerhetsidentiteten til en person."
+GODTA_NOKKEL_DETAILS = (
+    "Bruk den bare når du vet at det er personen selv, for eksempel etter en telefonsamtale. "
+    "Brukeren kan godta deltakerne i sitt eget rom. En administrator kan godta ansatte i egen "
+    "organisasjon og brukere i organisasjonens rom."
+)
+GODTA_NOKKEL_EXAMPLE = "!godta-nøkkel @vera:samsnakk.localhost"
+
+IDENTITY_NOTHING_TO_CONFIRM = (
+    "Denne personen har ingen ny sikkerhetsidentitet som venter på å bli godtatt."
+)
+IDENTITY_NOT_IN_ROOM = "Du kan bare godta personer som er med i rommet ditt."
+IDENTITY_NOT_YOUR_ORG = (
+    "Du kan bare godta ansatte i din egen organisasjon og brukere i organisasjonens rom."
+)
+IDENTITY_NEEDS_MATRIX_ID = "Skriv Matrix-ID-en til personen, for eksempel «!godta-nøkkel @vera:…»."
+
+
+def unverified_device(user_id: str) -> Reply:
+    """To someone whose device their own account has not confirmed (cross-signed)."""
+    body = (
+        f"{user_id}: Denne enheten er ikke bekreftet, så jeg gjør ingenting herfra. "
+        "Bekreft enheten i Element: åpne Element på en enhet du allerede er logget inn på og "
+        "godkjenn den nye innloggingen, eller skriv inn gjenopprettingsnøkkelen din. "
+        "Prøv så igjen."
+    )
+    return Reply(body, None, (user_id,))
+
+
+def identity_changed_in_room(person: str, user_id: str, bruker: str | None) -> Reply:
+    """To the room: a participant's security identity changed."""
+    ask = (
+        f"{bruker}: Er du sikker på at det er {person}? Ring eller snakk med personen, og skriv "
+        f"«!godta-nøkkel {user_id}» når du vet det."
+        if bruker
+        else "En administrator må godta den nye identiteten."
+    )
+    body = (
+        f"Sikkerhetsidentiteten til {person} ({user_id}) er endret. Det skjer når noen logger "
+        "inn på nytt uten å bekrefte seg, men kan også bety at noen andre har tatt over kontoen. "
+        "Til den er godtatt, kan personen ikke lese nye meldinger fra meg eller bruke "
+        f"kommandoer. {ask}"
+    )
+    return Reply(body, None, (bruker,) if bruker else ())
+
+
+def bruker_identity_changed_in_room(user_id: str) -> Reply:
+    body = (
+        f"Sikkerhetsidentiteten til brukeren ({user_id}) er endret. Til en administrator har "
+        "godtatt den, kan brukeren ikke svare på forespørsler eller lese nye meldinger fra meg."
+    )
+    return Reply(body, None)
+
+
+def identity_changed_dm() -> Reply:
+    body = (
+        "Sikkerhetsidentiteten din i Element er endret, for eksempel fordi du logget inn på nytt "
+        "og laget en ny gjenopprettingsnøkkel. Var det ikke deg, må du bytte passord med en gang "
+        "og si fra til kontaktpersonen din. Til noen har godtatt den nye identiteten, kan du ikke "
+        "bruke kommandoer eller lese nye meldinger fra meg i rommene. Brukeren i rommet, eller "
+        "en administrator, kan godta den."
+    )
+    return Reply(body, None)
+
+
+def identity_confirmed(person: str, user_id: str) -> Reply:
+    body = (
+        f"Den nye sikkerhetsidentiteten til {person} ({user_id}) er godtatt. Personen kan bruke "
+        "kommandoer og lese nye meldinger igjen."
+    )
+    return Reply(body, None, (user_id,))
+
+
+# -- issue 12: audit and keys ---------------------------------------------------------------------
+
+
+def audit_checkpoint_notice(seq: int, head_hash: str) -> Reply:
+    """The audit chain's head for the admin room: a number and a hash, never who or what."""
+    body = (
+        f"Kontrollpunkt for revisjonsloggen: oppføring {seq}, sjekksum {head_hash}.\n"
+        "Driften kan kontrollere at ingen oppføringer er slettet med "
+        f"«samsnakk audit verify --checkpoint {seq}:{head_hash}». Du trenger ikke gjøre noe."
+    )
+    return Reply(body, None)
+
+
+def audit_gap_alarm(first: int, last: int) -> Reply:
+    """To the admin rooms: audit rows were deleted while the bot was not watching."""
+    span = f"{first}" if first == last else f"{first}–{last}"
+    body = (
+        f"Varsel: Revisjonsloggen mangler oppføring {span}, eller de er byttet ut. Noen kan ha "
+        "slettet dem fra databasen. Be driften kjøre «samsnakk audit verify» og undersøke "
+        "saken. Dette er også skrevet i revisjonsloggen."
+    )
+    return Reply(body, None)
+
+
+def consent_storage_statement(inactivity_days: int, audit_log_days: int) -> str:
+    """What the bot keeps and for how long, from the retention policy: shown with the consent."""
+    months = max(1, round(inactivity_days / 30.44))
+    years = max(1, audit_log_days // 365)
+    return (
+        "Dette lagrer Samsnakk-boten: Det som skrives i kommandoer til den, som møteplaner, "
+        "agendapunkter, møteoppsummeringer og notater om deltakere, lagres kryptert hos "
+        "Samsnakk, også etter at rommet er stengt. Vanlige meldinger lagrer den ikke selv, men "
+        "den har nøklene til å lese dem så lenge rommet er åpent. "
+        f"Rommet stenges etter {months} måneder uten meldinger, eller når du trekker samtykket. "
+        "Da sletter boten nøklene sine til rommet. "
+        f"Loggen over hvem som har fått tilgang og når, lagres i {years} år."
+    )
+
+
+def consent_with_storage(text: str, inactivity_days: int, audit_log_days: int) -> str:
+    """The policy's consent text followed by what the bot keeps."""
+    return f"{text.strip()}\n\n{consent_storage_statement(inactivity_days, audit_log_days)}"
+
+
+AUDIT_ACTION_LABELS["audit_gap_found"] = (
+    "fant at oppføring {first}–{last} mangler i revisjonsloggen"
+)
+AUDIT_ACTION_LABELS["room_keys_dropped"] = (
+    "slettet nøklene sine til rommet, så meldingene her ikke kan leses av boten lenger"
+)
+
+DOCTOR_CHECK_PRIVATE_FILES = "Hemmelige filer er private (secret files owner-only)"
+DOCTOR_PRIVATE_FILES_OK = "{count} filer kan bare leses av eieren ({count} files owner-only)"
+DOCTOR_PRIVATE_FILES_NONE = (
+    "ingen hemmelige filer å sjekke; bruk --synapse-config eller --secret-file "
+    "(no secret files to check)"
+)
+DOCTOR_PRIVATE_FILES_READABLE = (
+    "{count} hemmelige filer kan leses av andre enn eieren ({count} secret files readable by "
+    "others); kjør chmod 600 og gi filen til tjenestens bruker (chmod 600, owned by the service)"
+)
+DOCTOR_PRIVATE_FILE_LINE = "{path}: modus {mode} (mode {mode}, {who})"
+DOCTOR_PRIVATE_FILE_MISSING = "{path}: finnes ikke eller kan ikke leses (missing or unreadable)"
+DOCTOR_WHO_GROUP = "gruppen kan lese (group can read)"
+DOCTOR_WHO_OTHERS = "alle kan lese (everyone can read)"

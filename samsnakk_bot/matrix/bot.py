@@ -21,6 +21,7 @@ from nio import (
     MegolmEvent,
     RoomMessageText,
     SyncError,
+    SyncResponse,
     UnknownEvent,
 )
 
@@ -36,10 +37,19 @@ from samsnakk_bot.matrix.cross_signing import (
     ensure_cross_signed,
 )
 from samsnakk_bot.matrix.device import choose_device, ensure_device, register_bot
-from samsnakk_bot.matrix.sender import GuardedSender, PlaintextRefused
+from samsnakk_bot.matrix.sender import GuardedSender, KeySharing, PlaintextRefused
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SendingDevice:
+    """The keys that bind a decrypted event to a device: the Olm sender key that shared its
+    Megolm session, and the signing key the session claims. ``None`` for a forwarded session."""
+
+    curve25519: str | None
+    ed25519: str | None
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class IncomingText:
     event_id: str
     sender: str
     body: str
+    device: SendingDevice = SendingDevice(None, None)
 
 
 @dataclass(frozen=True)
@@ -57,11 +68,13 @@ class IncomingPollAnswer:
     sender: str
     poll_event_id: str
     answer: str
+    device: SendingDevice = SendingDevice(None, None)
 
 
 MessageHandler = Callable[[IncomingText], Awaitable[Reply | None]]
 PollHandler = Callable[[IncomingPollAnswer], Awaitable[Reply | None]]
 GreetingFactory = Callable[[str], Awaitable[Reply | None]]
+DeviceListsChanged = Callable[[list[str]], None]
 
 
 def reply_content(reply: Reply) -> dict[str, Any]:
@@ -118,6 +131,13 @@ class BotRuntime:
         self._on_poll: PollHandler | None = None
         self._answered = _RecentIds()
         self._synced = asyncio.Event()
+        self._sharing: KeySharing | None = None
+        self._on_device_lists: DeviceListsChanged | None = None
+
+    def set_key_sharing(self, sharing: KeySharing, on_changed: DeviceListsChanged) -> None:
+        """Who may get room keys, and whom to tell when someone's devices or keys change."""
+        self._sharing = sharing
+        self._on_device_lists = on_changed
 
     @property
     def device_id(self) -> str:
@@ -149,7 +169,9 @@ class BotRuntime:
         )
         client.restore_login(self.user_id, device.device_id, cfg.appservice.as_token)
         self.client = client
-        self.sender = GuardedSender(client, self._records)
+        if self._sharing is None:
+            raise RuntimeError("the bot needs a key-sharing policy before it starts (MSC4153)")
+        self.sender = GuardedSender(client, self._records, self._sharing)
         if client.should_upload_keys:
             resp = await client.keys_upload()
             if isinstance(resp, KeysUploadError):
@@ -172,6 +194,7 @@ class BotRuntime:
             raise RuntimeError(f"initial sync failed: {first.message}")
         if not fresh:
             await self._handle_backlog(first)
+        client.add_response_callback(self._on_sync, SyncResponse)  # type: ignore[arg-type]
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         client.add_event_callback(self._on_unknown, UnknownEvent)
@@ -300,6 +323,22 @@ class BotRuntime:
 
     # -- the encrypted conversation ------------------------------------------------------
 
+    async def _on_sync(self, response: SyncResponse) -> None:
+        changed = list(response.device_list.changed)
+        if changed and self._on_device_lists is not None:
+            self._on_device_lists(changed)
+
+    def _sending_device(self, room_id: str, event: Any) -> SendingDevice:
+        assert self.client is not None and self.client.olm is not None
+        sender_key = getattr(event, "sender_key", None)
+        session_id = getattr(event, "session_id", None)
+        if not sender_key or not session_id:
+            return SendingDevice(None, None)
+        session = self.client.olm.inbound_group_store.get(room_id, sender_key, session_id)
+        if session is None or session.forwarding_chain:
+            return SendingDevice(None, None)  # a forwarded key proves no device
+        return SendingDevice(sender_key, session.ed25519)
+
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == self.user_id or self._on_message is None:
             return
@@ -307,7 +346,13 @@ class BotRuntime:
             return  # never act on a plaintext message
         if self._answered.seen(event.event_id):
             return
-        incoming = IncomingText(room.room_id, event.event_id, event.sender, event.body)
+        incoming = IncomingText(
+            room.room_id,
+            event.event_id,
+            event.sender,
+            event.body,
+            self._sending_device(room.room_id, event),
+        )
         reply = await self._on_message(incoming)
         if reply is not None:
             await self.send_reply(room.room_id, reply)
@@ -321,7 +366,13 @@ class BotRuntime:
         parsed = read_response(event.source.get("content", {}))
         if parsed is None:
             return
-        answer = IncomingPollAnswer(room.room_id, event.event_id, event.sender, *parsed)
+        answer = IncomingPollAnswer(
+            room.room_id,
+            event.event_id,
+            event.sender,
+            *parsed,
+            device=self._sending_device(room.room_id, event),
+        )
         reply = await self._on_poll(answer)
         if reply is not None:
             await self.send_reply(room.room_id, reply)

@@ -173,9 +173,8 @@ class BrukerromService(RoomUseCase):
         assert room.bruker_user_id is not None
         if await self.d.polls.has_consent_poll(room.room_id):
             return  # a rejoin or a replayed join: the question is already in the room
-        consent = self.d.policies.policy.consent
         await self.d.actions.say(
-            room.room_id, texts.consent_prompt(room.bruker_user_id, consent.text)
+            room.room_id, texts.consent_prompt(room.bruker_user_id, self._consent_text())
         )
         await self.d.notify.notify(
             room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"consent:{room.room_id}"
@@ -231,7 +230,14 @@ class BrukerromService(RoomUseCase):
 
     async def samtykke_vis(self, ctx: CommandContext) -> Reply:
         consent = self.d.policies.policy.consent
-        return texts.consent_text(consent.text, consent.version)
+        return texts.consent_text(self._consent_text(), consent.version)
+
+    def _consent_text(self) -> str:
+        """The policy's text and what the bot keeps, with the periods of the retention policy."""
+        policy = self.d.policies.policy
+        return texts.consent_with_storage(
+            policy.consent.text, policy.retention.inactivity.days, policy.retention.audit_log.days
+        )
 
     async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)

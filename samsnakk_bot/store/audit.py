@@ -9,7 +9,9 @@ recomputes every hash, so it finds a changed row, and checks every link and that
 Known limits:
 
 - Truncating the newest rows leaves a valid, shorter chain; the chain alone cannot show it.
-  Future work: a periodic checkpoint (last id and hash) kept outside this database.
+  Listeners (:meth:`AuditLog.watch`) see every append, so the head can be checkpointed
+  outside this database (services/audit_checkpoints.py, D70); :meth:`AuditLog.hashes_at`
+  lets ``samsnakk audit verify`` compare the rows against those checkpoints.
 - Whoever holds the chain key can rewrite the whole chain. The key is derived from the field key
   (:func:`chain_key_from`), which never lives in the database.
 
@@ -28,7 +30,7 @@ import hashlib
 import hmac
 import json
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +172,14 @@ class AuditLog:
         self._db = db
         self._key = chain_key
         self._lock = _append_locks.setdefault(db, asyncio.Lock())
+        self._listeners: list[Callable[[Sequence[AuditEntry]], None]] = []
+
+    def watch(self, listener: Callable[[Sequence[AuditEntry]], None]) -> None:
+        """Call ``listener`` with every committed batch; it must not block (spawn work)."""
+        self._listeners.append(listener)
+
+    def unwatch(self, listener: Callable[[Sequence[AuditEntry]], None]) -> None:
+        self._listeners.remove(listener)
 
     async def append(
         self,
@@ -201,11 +211,17 @@ class AuditLog:
         async with self._lock:
             for attempt in range(1, APPEND_ATTEMPTS + 1):
                 try:
-                    return await self._append_once(checked)
+                    made = await self._append_once(checked)
+                    break
                 except IntegrityError:
                     if attempt == APPEND_ATTEMPTS:
                         raise
-        raise AssertionError("unreachable")
+            else:  # pragma: no cover - the loop either breaks or raises
+                raise AssertionError("unreachable")
+            # Under the lock, so listeners see batches in id order.
+            for listener in self._listeners:
+                listener(made)
+        return made
 
     async def _append_once(
         self, checked: list[tuple[NewAuditEntry, dict[str, _DetailValue]]]
@@ -275,6 +291,34 @@ class AuditLog:
         stmt = select(_audit).where(_audit.c.actor == actor).order_by(_audit.c.id)
         async with self._db.engine.connect() as conn:
             return [_entry(row) for row in await conn.execute(stmt)]
+
+    async def latest(self, action: str) -> AuditEntry | None:
+        """The newest entry with this action, if any."""
+        stmt = select(_audit).where(_audit.c.action == action).order_by(_audit.c.id.desc())
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt.limit(1))).first()
+        return None if row is None else _entry(row)
+
+    async def bounds(self) -> tuple[int, int, str | None]:
+        """(first id, last id, last hash); ``(0, 0, None)`` for an empty log."""
+        stmt = select(func.min(_audit.c.id), func.max(_audit.c.id))
+        async with self._db.engine.connect() as conn:
+            first, last = (await conn.execute(stmt)).one()
+            if last is None:
+                return 0, 0, None
+            head = select(_audit.c.hash).where(_audit.c.id == last)
+            return int(first), int(last), str((await conn.execute(head)).scalar_one())
+
+    async def hashes_at(self, ids: Collection[int]) -> dict[int, str]:
+        """The stored hash of each of ``ids`` that the log still has."""
+        found: dict[int, str] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), VERIFY_PAGE_ROWS):
+            page = wanted[start : start + VERIFY_PAGE_ROWS]
+            stmt = select(_audit.c.id, _audit.c.hash).where(_audit.c.id.in_(page))
+            async with self._db.engine.connect() as conn:
+                found.update({int(r.id): str(r.hash) for r in await conn.execute(stmt)})
+        return found
 
     async def count(self) -> int:
         async with self._db.engine.connect() as conn:

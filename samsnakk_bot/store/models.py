@@ -430,3 +430,19 @@ class RefusedRoomRow(Base):
     related_room_id: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(String(32))
     refused_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class IdentityPinRow(Base):
+    """The master key the bot first saw for a user (trust on first use, MSC4153).
+
+    ``pending_key`` is a different master key seen later: that user is untrusted until a bruker
+    or an admin confirms it, and then it becomes ``master_key``.
+    """
+
+    __tablename__ = "identity_pins"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    master_key: Mapped[str] = mapped_column(String(64))
+    pending_key: Mapped[str | None] = mapped_column(String(64))
+    pinned_ms: Mapped[int] = mapped_column(BigInteger)
+    changed_ms: Mapped[int | None] = mapped_column(BigInteger)

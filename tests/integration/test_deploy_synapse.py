@@ -98,9 +98,10 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
         bot={"pickle_key": "p" * 32, "store_dir": str(base / "crypto")},
         database={"url": f"sqlite+aiosqlite:///{base / 'samsnakk.db'}"},
     )
+    config.chmod(0o600)  # it holds the tokens: Samsnakk's user only (the doctor checks, D71)
     secrets_dir = base / "secrets"
     provide_external_secrets(secrets_dir)
-    passfile = secrets_dir / "synapse_pgpass"
+    passfile = secrets_dir / "synapse" / "synapse_pgpass"
     passfile.write_text(f"{pg.host}:{pg.port}:{database}:{pg.username}:{pg.password}\n")
     passfile.chmod(0o600)  # libpq ignores a password file others can read
     raw = deploy_values(
@@ -168,6 +169,7 @@ async def test_samsnakk_doctor_passes_against_the_rendered_deployment(
         texts.DOCTOR_CHECK_ANTISPAM,
         texts.DOCTOR_CHECK_PUSH,
         texts.DOCTOR_CHECK_CROSS_SIGNING,
+        texts.DOCTOR_CHECK_PRIVATE_FILES,  # every secret file the rendered Synapse reads
     ):
         (line,) = [line for line in report.splitlines() if f"  {check}: " in line]
         assert line.startswith("OK    "), line

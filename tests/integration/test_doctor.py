@@ -29,6 +29,7 @@ CHECKS = (
     texts.DOCTOR_CHECK_MIGRATIONS,
     texts.DOCTOR_CHECK_POLICIES,
     texts.DOCTOR_CHECK_CLOCK,
+    texts.DOCTOR_CHECK_PRIVATE_FILES,
 )
 
 
@@ -86,7 +87,7 @@ async def test_doctor_passes_against_the_running_stack(
     assert " ms (Synapse reached the appservice in " in report.line(texts.DOCTOR_CHECK_PING)
     assert report.line(texts.DOCTOR_CHECK_ANTISPAM).endswith(texts.DOCTOR_ANTISPAM_OK)
     assert f"enhet {app.bot.device_id} er signert" in report.line(texts.DOCTOR_CHECK_CROSS_SIGNING)
-    assert report.lines[-1] == texts.DOCTOR_SUMMARY_OK.format(passed=8, skipped=0)
+    assert report.lines[-1] == texts.DOCTOR_SUMMARY_OK.format(passed=9, skipped=0)
 
 
 @pytest.mark.synapse
@@ -99,7 +100,7 @@ async def test_doctor_without_the_synapse_config_says_push_was_not_checked(
     assert report.line(texts.DOCTOR_CHECK_PUSH) == (
         f"--    {texts.DOCTOR_CHECK_PUSH}: {texts.DOCTOR_PUSH_NOT_GIVEN}"
     )
-    assert report.lines[-1] == texts.DOCTOR_SUMMARY_OK.format(passed=7, skipped=1)
+    assert report.lines[-1] == texts.DOCTOR_SUMMARY_OK.format(passed=8, skipped=1)
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -137,7 +138,7 @@ async def test_doctor_fails_naming_the_antispam_check_when_synapse_lacks_the_mod
     for check in CHECKS:
         if check != texts.DOCTOR_CHECK_ANTISPAM:
             assert report.line(check).startswith("OK    "), report.line(check)
-    assert report.lines[-1] == texts.DOCTOR_SUMMARY_FAILED.format(failed=1, total=8)
+    assert report.lines[-1] == texts.DOCTOR_SUMMARY_FAILED.format(failed=1, total=9)
 
 
 async def test_doctor_fails_when_synapse_is_not_there(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from brukerrom_flow import command, dm_with_bot
-from matrix_harness import MatrixUser, RunningSynapse, free_port, new_user
+from matrix_harness import MatrixUser, RunningSynapse, cross_sign_login, free_port, new_user
 from nio import AsyncClient, AsyncClientConfig
 
 from samsnakk_bot.app import SamsnakkApp
@@ -166,6 +166,7 @@ async def _log_in(synapse: RunningSynapse, op: FakeIdPorten, pid: str, where: Pa
     client.restore_login(login["user_id"], login["device_id"], login["access_token"])
     user = MatrixUser(login["user_id"], "", client)
     await user.start()
+    await cross_sign_login(synapse.url, user)  # as Element X does at its first login
     return user
 
 

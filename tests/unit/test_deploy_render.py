@@ -144,7 +144,7 @@ def test_the_registration_and_the_mappers_key_come_from_samsnakk_yaml(
     key_file = Path(idporten["user_mapping_provider"]["config"]["secret_file"])
     assert key_file.read_text().strip() == PSEUDONYM_KEY
     for secret in ("samsnakk-registration.yaml", "samsnakk-antispam-secret", key_file.name):
-        assert stat.S_IMODE((conf / secret).stat().st_mode) == 0o640
+        assert stat.S_IMODE((conf / secret).stat().st_mode) == 0o600
     assert not (conf.parent / "mas").exists()
 
 
@@ -154,8 +154,10 @@ def test_mas_config_uses_private_key_jwt_for_helseid_and_never_the_fodselsnummer
     out = rendered["mas"]
     mas = yaml.safe_load((out / "mas" / "config.yaml").read_text())
     synapse = yaml.safe_load((out / "synapse" / "homeserver.yaml").read_text())
-    shared = synapse["matrix_authentication_service"]["secret_path"]
-    assert mas["matrix"]["secret_file"] == shared
+    shared = Path(synapse["matrix_authentication_service"]["secret_path"])
+    # Each side reads its own copy (D71); the copies hold the same secret.
+    assert shared.parent.name == "synapse"
+    assert Path(mas["matrix"]["secret_file"]).read_bytes() == shared.read_bytes()
     assert mas["matrix"]["homeserver"] == SERVER_NAME
     assert mas["passwords"] == {"enabled": False}
     idporten, helseid = mas["upstream_oauth2"]["providers"]
@@ -225,15 +227,16 @@ def test_deploy_secrets_never_replaces_a_secret_and_lists_what_is_missing(
     secrets = tmp_path / "secrets"
     assert main(["deploy", "secrets", "--values", str(vals)]) == 1
     out = capsys.readouterr().out
-    assert f"MISSING  {secrets / 'idporten_client_secret'}" in out
-    assert f"created  {secrets / 'mas_synapse_secret'}" in out
-    first = {p.name: p.read_bytes() for p in secrets.iterdir()}
-    assert all(stat.S_IMODE(p.stat().st_mode) == 0o640 for p in secrets.iterdir())
+    assert f"MISSING  {secrets / 'mas' / 'idporten_client_secret'}" in out
+    assert f"created  {secrets / 'mas' / 'mas_synapse_secret'}" in out
+    files = [p for p in secrets.rglob("*") if p.is_file()]
+    first = {p: p.read_bytes() for p in files}
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
 
     provide_external_secrets(secrets)
     assert main(["deploy", "secrets", "--values", str(vals)]) == 0
-    assert f"kept     {secrets / 'mas_synapse_secret'}" in capsys.readouterr().out
-    assert all((secrets / name).read_bytes() == data for name, data in first.items())
+    assert f"kept     {secrets / 'mas' / 'mas_synapse_secret'}" in capsys.readouterr().out
+    assert all(path.read_bytes() == data for path, data in first.items())
 
 
 def test_fewer_workers_on_the_next_render_removes_the_dropped_ones(tmp_path: Path) -> None:
