@@ -119,8 +119,15 @@ async def test_guard_restores_every_setting_sent_with_the_bot_token(
             return True
 
         assert await eventually(all_restored, timeout=5.0)
-        restored = [e for e in await app.audit.for_room(room) if e.action == "settings_restored"]
-        assert {e.details["type"] for e in restored} == set(changes)
+
+        async def restored_types() -> set[str]:
+            entries = await app.audit.for_room(room)
+            return {e.details["type"] for e in entries if e.action == "settings_restored"}
+
+        async def all_audited() -> bool:  # each entry follows its restore by a moment
+            return await restored_types() == set(changes)
+
+        assert await eventually(all_audited, timeout=5.0), await restored_types()
         assert await members(app, room) == {app.cfg.bot_user_id, trond.user_id, per.user_id}
     finally:
         await trond.stop()
