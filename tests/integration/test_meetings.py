@@ -137,7 +137,9 @@ async def test_the_per_scenario(stack: Stack) -> None:
     async with app.db.engine.connect() as conn:
         stored = [r.text_enc for r in await conn.execute(AgendaItemRow.__table__.select())]
     assert stored and all(b"Barndommen" not in blob for blob in stored)
-    refused = await command(app, trond, room, "!agenda 1 ikke noe annet")
+    refused = await command(
+        app, trond, room, "!agenda 1 ikke noe annet", "Bare brukeren kan legge til"
+    )
     assert "Bare brukeren" in refused
 
     # Confirmations; the reminder fires; the bruker can't come and Sara moves it.
