@@ -70,11 +70,16 @@ class GuardedSender:
             CandidateDevice(d.user_id, d.id, DeviceKeys(d.ed25519, d.curve25519)) for d in devices
         ]
         allowed = await self._sharing.shareable(room_id, candidates)
+        olm = client.olm
+        assert olm is not None
+        # nio rewrites its trust files on every mark call, even an unchanged one: mark only
+        # what changes (a send went from 132 to 156 ms when every device was marked each time).
         for device in devices:
             if (device.user_id, device.id) in allowed:
-                client.unblacklist_device(device)
-                client.verify_device(device)
-            else:
+                if olm.is_device_blacklisted(device) or not olm.is_device_verified(device):
+                    client.unblacklist_device(device)
+                    client.verify_device(device)
+            elif not olm.is_device_blacklisted(device) or olm.is_device_verified(device):
                 client.unverify_device(device)
                 client.blacklist_device(device)
 
