@@ -60,6 +60,7 @@ class OutboxWorker:
         code_hours: Callable[[], int],
         batch: int = 100,
         concurrency: int = 20,
+        app_link: str | None = None,
     ) -> None:
         self._outbox = outbox
         self._channels = channels
@@ -68,6 +69,8 @@ class OutboxWorker:
         self._policy = policy
         self._metrics = metrics
         self._code_hours = code_hours
+        # Element X with our server preset, for the onboarding SMS (D90).
+        self._app_link = app_link
         self._batch = batch
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -191,6 +194,16 @@ class OutboxWorker:
             raise PermanentFailure(f"{v.channel} varsel without an address")
         return self._cipher.decrypt(v.address_enc, address_aad(v.idem_key)).decode()
 
+    def _onboarding_sms(self, code: str) -> str:
+        """With the app link if it fits one segment; a long server name leaves it out."""
+        hours = self._code_hours()
+        if self._app_link is not None:
+            text = texts.onboarding_sms_with_link(code, hours, self._app_link)
+            if is_gsm7_single_segment(text):
+                return text
+            log.warning("the app link does not fit the onboarding SMS; sent without it")
+        return texts.onboarding_sms(code, hours)
+
     def _sms_text(self, v: Varsel) -> str:
         secret = (
             self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key)).decode()
@@ -198,7 +211,7 @@ class OutboxWorker:
             else None
         )
         if v.kind == "onboarding_code" and secret:
-            text = texts.onboarding_sms(secret, self._code_hours())
+            text = self._onboarding_sms(secret)
         elif v.kind == "summary" and secret:
             text = secret  # the bruker's own opt-in: their summary, by their choice
         else:

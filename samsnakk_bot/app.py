@@ -26,6 +26,7 @@ from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
 from samsnakk_bot.http.health import register_health
+from samsnakk_bot.http.welcome import register_welcome
 from samsnakk_bot.log_redaction import RedactIdentifiers
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText, SendingDevice
 from samsnakk_bot.matrix.device_keys import PublishedIdentities
@@ -158,7 +159,9 @@ class SamsnakkApp:
         idporten = IdPortenAccounts(
             cfg.security.pseudonym_key_bytes, cfg.homeserver.server_name, self._room_deleter()
         )
-        self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding, idporten)
+        self.rooms_service = BrukerromService(
+            self.deps, self.approvals, self.onboarding, idporten, cfg.onboarding_links
+        )
         self.meetings = MeetingRepo(self.db)
         calendar = None
         if cfg.varsler.email is not None:
@@ -262,6 +265,7 @@ class SamsnakkApp:
             lambda: self.deps.policies.policy.varsler,
             self.metrics,
             lambda: int(self.deps.policies.policy.onboarding.code_ttl.total_seconds() // 3600),
+            app_link=self.cfg.onboarding_links.app(),
         )
 
     async def _on_delivery_report(self, report: DeliveryReport) -> None:
@@ -390,6 +394,7 @@ class SamsnakkApp:
                 self.cfg.varsler.dlr_secret, self._on_delivery_report, self.clock
             ).register(app)
         register_health(app, self.metrics, self._health)
+        register_welcome(app, self.cfg.onboarding_links.app())
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.cfg.appservice.bind_host, self.cfg.appservice.port)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bridge.channels.email_smtp import SmtpConfig
 from bridge.channels.sms_linkmobility import LinkMobilityConfig
+from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 
 ENV_PREFIX = "SAMSNAKK"
 
@@ -166,6 +167,34 @@ class AuditConfig(_Section):
     checkpoint_every: Annotated[int, Field(ge=1, le=100_000)] = 100
 
 
+# A server name as Element X takes it: a host name, maybe with a port; nothing else fits a link.
+_SERVER_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
+
+
+class OnboardingConfig(_Section):
+    """What a new bruker is given to open the app (D90)."""
+
+    # The server Element X is preset to by the onboarding link; null: homeserver.server_name.
+    account_provider: str | None = None
+    # Our /velkommen page as people reach it (e.g. https://matrix.kommune.no/velkommen), for
+    # someone on a computer; null: the instructions don't mention it.
+    public_url: str | None = None
+
+    @field_validator("account_provider")
+    @classmethod
+    def _is_server_name(cls, v: str | None) -> str | None:
+        if v is not None and not _SERVER_NAME_RE.match(v):
+            raise ValueError("must be a server name such as matrix.kommune.no (no https://)")
+        return v
+
+    @field_validator("public_url")
+    @classmethod
+    def _is_web_address(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", v):
+            raise ValueError("must be an address such as https://matrix.kommune.no/velkommen")
+        return v
+
+
 class LoggingConfig(_Section):
     level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
@@ -181,8 +210,9 @@ class Config(_Section):
     varsler: VarselConfig = VarselConfig()
     audit: AuditConfig = AuditConfig()
     logging: LoggingConfig = LoggingConfig()
+    onboarding: OnboardingConfig = OnboardingConfig()
 
-    @field_validator("varsler", mode="before")
+    @field_validator("varsler", "onboarding", mode="before")
     @classmethod
     def _empty_section(cls, v: Any) -> Any:
         # A section whose keys are all commented out reads as null: same as leaving it out.
@@ -195,6 +225,11 @@ class Config(_Section):
     @property
     def sender_user_id(self) -> str:
         return f"@{self.appservice.sender_localpart}:{self.homeserver.server_name}"
+
+    @property
+    def onboarding_links(self) -> OnboardingLinks:
+        provider = self.onboarding.account_provider or self.homeserver.server_name
+        return OnboardingLinks(provider, self.onboarding.public_url)
 
 
 # Secrets that may come from the environment, as (section, key).

@@ -22,6 +22,7 @@ from samsnakk_bot.domain.brukerrom import (
     power_levels,
     room_name,
 )
+from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import Kind
@@ -50,6 +51,7 @@ class BrukerromService(RoomUseCase):
         approvals: ApprovalService,
         onboarding: OnboardingService,
         idporten: IdPortenAccounts | None = None,
+        links: OnboardingLinks | None = None,
     ) -> None:
         super().__init__(deps)
         # Called with (room_id, actor) when a room closes, e.g. to cancel its meetings.
@@ -59,6 +61,8 @@ class BrukerromService(RoomUseCase):
         self.approvals = approvals
         self.onboarding = onboarding
         self.idporten = idporten or IdPortenAccounts(None, "", None)
+        # What the creator sends a new bruker to open the app (D90); None: nothing added.
+        self.links = links
 
     def register(self, commands: CommandService) -> None:
         commands.add_handler("rom ny", guarded(self.rom_ny))
@@ -96,7 +100,8 @@ class BrukerromService(RoomUseCase):
             await self.d.notify.notify_phone(phone, code, room.room_id, "code")
             hours = int(self.d.policies.policy.onboarding.code_ttl.total_seconds() // 3600)
             names = [await self.d.people.name(u) for u in proposed]
-            return texts.room_created_with_code(self.name_of(room), code, hours, names)
+            reply = texts.room_created_with_code(self.name_of(room), code, hours, names)
+            return self.with_app_link(reply, None)
 
         by_fnr = parsed.bruker.kind is TargetKind.FNR
         if by_fnr:
@@ -115,8 +120,16 @@ class BrukerromService(RoomUseCase):
         room = await self.create(ctx.sender, bruker, proposed)
         names = [await self.d.people.name(u) for u in proposed]
         if by_fnr:
-            return texts.room_created_for_idporten(self.name_of(room), names)
+            # The pseudonymous ID goes only to the creator, who will see it in the room anyway.
+            reply = texts.room_created_for_idporten(self.name_of(room), names)
+            return self.with_app_link(reply, bruker)
         return texts.room_created(self.name_of(room), await self.d.people.name(bruker), names)
+
+    def with_app_link(self, reply: Reply, login_hint: str | None) -> Reply:
+        if self.links is None:
+            return reply
+        link = self.links.app(login_hint)
+        return texts.with_onboarding_link(reply, link, self.links.page_url, login_hint is not None)
 
     async def resolve_people(
         self, readings: tuple[tuple[Target, ...], ...], sender: str

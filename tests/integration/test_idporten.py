@@ -191,6 +191,13 @@ async def test_bruker_logs_in_with_idporten_to_the_account_made_for_them_and_con
         key = app.cfg.security.pseudonym_key_bytes
         assert key is not None
         expected = f"@{pseudonym_localpart(key, FNR)}:{app.cfg.homeserver.server_name}"
+        # The creator gets the app link with the pseudonymous account as the login hint.
+        server = app.cfg.homeserver.server_name
+        app_link = (
+            f"https://mobile.element.io/element/?account_provider={server}"
+            f"&login_hint=mxid:{expected}"
+        )
+        assert f"ikke er installert: {app_link}\n" in reply
         account_path = f"/_synapse/admin/v2/users/{quote(expected)}"
         status, made = await _http(app, operator, "GET", account_path)
         assert status == 200 and made["external_ids"] == [], made

@@ -15,6 +15,9 @@ from pydantic import ValidationError
 from bridge.channels.base import OutboundSms, PermanentFailure, TemporaryFailure
 from bridge.channels.sms_linkmobility import LinkMobilityConfig, LinkMobilitySms
 from bridge.delivery_reports import DeliveryReport, parse_link_delivery_report
+from bridge.sms_text import is_gsm7_single_segment
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.onboarding_link import element_x_link
 from samsnakk_bot.http.delivery_reports import PATH, DeliveryReportRoutes
 
 USER, PASSWORD = "samsnakk-test", "link-password-for-tests"
@@ -96,6 +99,21 @@ async def test_accepted_sms_returns_message_id_and_provider_got_what_we_sent(
     assert (got.destination, got.user_data, got.ref_id) == ("+4791234567", TEXT, "varsel-42")
     assert got.source == "Samsnakk"
     assert got.delivery_report_gates == ("gate-1",)
+
+
+async def test_onboarding_sms_arrives_with_the_app_link_as_one_gsm7_text(
+    fake: FakeLinkMobility, channel: LinkMobilitySms
+) -> None:
+    link = element_x_link("samsnakk.example.kommune.no")
+    text = texts.onboarding_sms_with_link("K7QM-3XHP", 72, link)
+
+    await channel.send_sms(OutboundSms("+4791234568", text, "onboarding-1"))
+
+    got = next(m for m in fake.messages if m.ref_id == "onboarding-1")
+    assert got.user_data == text and got.user_data.endswith(f" {link}")
+    sent = next(r for r in fake.requests if r.get("refId") == "onboarding-1")
+    assert sent["dcs"] == "TEXT"  # GSM-7, not UCS-2
+    assert is_gsm7_single_segment(got.user_data)
 
 
 async def test_provider_503_is_temporary(fake: FakeLinkMobility, channel: LinkMobilitySms) -> None:

@@ -300,9 +300,13 @@ async def test_onboarding_code_goes_by_sms_without_room_details(stack: Stack) ->
     dm = await dm_with_bot(app, trond)
     answer = await command(app, trond, dm, "!rom ny +47 412 34 567", "Gi denne koden")
     code = answer.split("Gi denne koden til brukeren: ")[1].split()[0]
+    link = f"https://mobile.element.io/element/?account_provider={app.cfg.homeserver.server_name}"
+    assert f"ikke er installert: {link}\n" in answer + "\n"  # the creator can send it on too
     await _eventually(lambda: any(m.destination == "+4741234567" for m in stack.sms.messages))
     sms = next(m for m in stack.sms.messages if m.destination == "+4741234567")
     assert f"!kode {code}" in sms.user_data
+    assert sms.user_data.endswith(f" Appen: {link}")  # opens Element X with our server
+    assert "login_hint" not in sms.user_data and "@" not in sms.user_data
     assert "Samsnakk · " not in sms.user_data and "Kodegiver" not in sms.user_data
     assert is_gsm7_single_segment(sms.user_data)
 
