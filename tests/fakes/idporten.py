@@ -49,6 +49,8 @@ class FakeIdPorten:
     redirect_uris: set[str] = field(default_factory=set)
     issued_tokens: int = 0
     port: int = 0
+    # The acr_values each authorization request asked for, so a test sees what a client asks.
+    acr_values_requested: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._key = RSAKey.generate_key(2048, parameters={"kid": "fake-idporten", "use": "sig"})
@@ -110,6 +112,7 @@ class FakeIdPorten:
 
     async def _authorize(self, request: web.Request) -> web.Response:
         q = request.query
+        self.acr_values_requested.append(q.get("acr_values"))
         redirect_uri = q.get("redirect_uri", "")
         if q.get("client_id") != self.client_id or redirect_uri not in self.redirect_uris:
             return web.json_response({"error": "invalid_request"}, status=400)
