@@ -194,7 +194,8 @@ class Broker:
         if flow is None:
             return pages.refusal("expired")
         if "error" in request.query or "code" not in request.query:
-            log.info("%s answered with an error: %s", provider, request.query.get("error"))
+            # Only the short error code, cut: the rest of the query is the provider's to fill.
+            log.info("%s answered with an error: %r", provider, request.query.get("error", "")[:40])
             return pages.refusal("cancelled")
         try:
             identity = await self.upstreams[provider].finish(

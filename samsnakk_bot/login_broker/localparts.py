@@ -35,10 +35,11 @@ def bruker_localpart(pseudonym_key: bytes, pid: str) -> str:
     return localpart
 
 
-def staff_localpart(staff_key: bytes, issuer: str, identifier: str) -> str:
+def staff_localpart(staff_key: bytes, provider: str, identifier: str) -> str:
+    """``provider`` is a fixed name ("helseid"), not a URL: a moved issuer keeps the accounts."""
     if not identifier:
         raise UnusableIdentity("no immutable identifier")
-    message = _STAFF_CONTEXT + issuer.encode() + b"\x00" + identifier.encode()
+    message = _STAFF_CONTEXT + provider.encode() + b"\x00" + identifier.encode()
     digest = hmac.new(staff_key, message, hashlib.sha256).digest()
     localpart = STAFF_PREFIX + base64.b32encode(digest[:10]).decode("ascii").lower()
     _assert_safe(localpart, STAFF_PREFIX)

@@ -87,7 +87,7 @@ class HelseIdLogin:
         )
         identifier = claims.get(self._cfg.subject_claim)
         try:
-            localpart = staff_localpart(self._staff_key, self._meta.issuer, str(identifier or ""))
+            localpart = staff_localpart(self._staff_key, NAME, str(identifier or ""))
         except UnusableIdentity as err:
             raise LoginRefused("upstream", str(err)) from None
         name = claims.get("name")
