@@ -42,6 +42,7 @@ class BrokerStack:
     pseudonym_key: bytes
     staff_key: bytes
     config_file: Path
+    broker_runner: web.AppRunner
 
 
 def _write(path: Path, text: str) -> Path:
@@ -124,6 +125,7 @@ async def broker_stack(tmp: Path) -> AsyncIterator[BrokerStack]:
                 pseudonym_key,
                 staff_key,
                 path,
+                runner,
             )
         finally:
             await runner.cleanup()

@@ -67,6 +67,8 @@ class FakeHelseId:
     redirect_uris: set[str] = field(default_factory=set)
     issued_tokens: int = 0
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, error)
+    # Sign the next ID token with a key that is not in /jwks, as a forger would.
+    forge_next_id_token: bool = False
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -239,12 +241,16 @@ class FakeHelseId:
         if grant.nonce is not None:
             claims["nonce"] = grant.nonce
         self.issued_tokens += 1
+        key = self._key
+        if self.forge_next_id_token:
+            self.forge_next_id_token = False
+            key = RSAKey.generate_key(2048, parameters={"kid": self._key.kid})
         return web.json_response(
             {
                 "access_token": secrets.token_urlsafe(32),
                 "token_type": "Bearer",
                 "expires_in": 300,
-                "id_token": jwt.encode({"alg": "RS256", "kid": self._key.kid}, claims, self._key),
+                "id_token": jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key),
             },
             headers={"Cache-Control": "no-store"},
         )

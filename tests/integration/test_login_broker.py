@@ -238,6 +238,19 @@ async def test_a_tampered_nonce_is_refused(
     _nothing_issued(stack)
 
 
+async def test_a_forged_id_token_is_refused(
+    stack: BrokerStack, browser: aiohttp.ClientSession
+) -> None:
+    stack.helseid.log_in_next(STAFF_PID, "Trond Hansen")
+    stack.helseid.forge_next_id_token = True
+    rp = MasLikeClient(stack)
+    await rp.discover(browser)
+    end = await browse(browser, rp.start(idp_hint="helseid").url)
+    assert end.location is None and end.status == 400
+    assert texts.REFUSALS["upstream"] in end.text
+    _nothing_issued(stack)
+
+
 async def test_an_answer_in_another_browser_is_refused(
     stack: BrokerStack, browser: aiohttp.ClientSession
 ) -> None:
