@@ -60,6 +60,7 @@ def _write_config(
     client_secret: str,
     pseudonym_key: bytes,
     staff_key: bytes,
+    idporten_private_key: bool,
 ) -> Path:
     signing = RSAKey.generate_key(2048, parameters={"kid": "broker-1", "use": "sig"})
     cfg = {
@@ -83,7 +84,7 @@ def _write_config(
         "idporten": {
             "issuer": idporten.issuer,
             "client_id": idporten.client_id,
-            "client_secret_file": str(_write(tmp / "idporten.secret", idporten.client_secret)),
+            **_idporten_auth(tmp, idporten, idporten_private_key),
         },
         "helseid": {
             "issuer": helseid.issuer,
@@ -96,8 +97,18 @@ def _write_config(
     return _write(tmp / "broker.yaml", json.dumps(cfg))  # JSON is YAML
 
 
+def _idporten_auth(tmp: Path, idporten: FakeIdPorten, private_key: bool) -> dict[str, str]:
+    """A client secret, or a private key whose public part the fake then registers."""
+    if not private_key:
+        return {"client_secret_file": str(_write(tmp / "idporten.secret", idporten.client_secret))}
+    key = RSAKey.generate_key(2048, parameters={"kid": "samsnakk-idporten"})
+    idporten.client_key = RSAKey.import_key(key.as_dict(private=False))
+    jwk = json.dumps(key.as_dict(private=True))
+    return {"private_key_file": str(_write(tmp / "idporten.jwk", jwk))}
+
+
 @asynccontextmanager
-async def broker_stack(tmp: Path) -> AsyncIterator[BrokerStack]:
+async def broker_stack(tmp: Path, idporten_private_key: bool = False) -> AsyncIterator[BrokerStack]:
     helseid_key = RSAKey.generate_key(2048, parameters={"kid": "samsnakk-helseid"})
     public = RSAKey.import_key(helseid_key.as_dict(private=False))
     secret = secrets.token_urlsafe(32)
@@ -107,7 +118,17 @@ async def broker_stack(tmp: Path) -> AsyncIterator[BrokerStack]:
         FakeIdPorten(client_id="samsnakk-idporten", client_secret=secrets.token_urlsafe(32)) as idp,
     ):
         port = free_port()
-        path = _write_config(tmp, port, helseid, helseid_key, idp, secret, pseudonym_key, staff_key)
+        path = _write_config(
+            tmp,
+            port,
+            helseid,
+            helseid_key,
+            idp,
+            secret,
+            pseudonym_key,
+            staff_key,
+            idporten_private_key,
+        )
         broker = Broker(load_broker_config(path))
         helseid.redirect_uris.add(broker.callback_url("helseid"))
         idp.redirect_uris.add(broker.callback_url("idporten"))

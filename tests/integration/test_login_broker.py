@@ -99,6 +99,16 @@ async def test_bruker_logs_in_with_bankid_through_the_chooser(
     assert "pid" not in done.id_token and "pid" not in done.userinfo
 
 
+async def test_idporten_with_private_key_jwt_instead_of_a_secret(
+    tmp_path: Path, browser: aiohttp.ClientSession
+) -> None:
+    async with broker_stack(tmp_path, idporten_private_key=True) as stack:
+        stack.idporten.log_in_next(FNR)
+        done = await MasLikeClient(stack).log_in(browser, idp_hint="idporten")
+        assert done.userinfo["preferred_username"] == pseudonym_localpart(stack.pseudonym_key, FNR)
+        assert stack.idporten.auth_methods_used == ["private_key_jwt"]
+
+
 async def test_staff_log_in_with_helseid_through_par_and_private_key_jwt(
     stack: BrokerStack, browser: aiohttp.ClientSession
 ) -> None:
