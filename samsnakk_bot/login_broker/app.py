@@ -131,7 +131,7 @@ class Broker:
         return web.json_response({"status": "ok"})
 
     async def authorize(self, request: web.Request) -> web.StreamResponse:
-        oauth_request = _oauth_request(request, {})
+        oauth_request = self._oauth_request(request, {})
         try:
             grant = self.server.get_consent_grant(oauth_request)
         except OAuth2Error as err:
@@ -157,10 +157,12 @@ class Broker:
 
     async def token(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
-        return _authlib_response(self.server.create_token_response(_oauth_request(request, form)))
+        return _authlib_response(
+            self.server.create_token_response(self._oauth_request(request, form))
+        )
 
     async def userinfo(self, request: web.Request) -> web.Response:
-        return _authlib_response(self.server.userinfo(_oauth_request(request, {})))
+        return _authlib_response(self.server.userinfo(self._oauth_request(request, {})))
 
     # -- towards HelseID and ID-porten ---------------------------------------------------------
 
@@ -214,14 +216,16 @@ class Broker:
         response.del_cookie(FLOW_COOKIE)
         return response
 
+    def _oauth_request(self, request: web.Request, form: Mapping[str, str]) -> BrokerRequest:
+        # The public URL, not the one nginx forwarded on (plain http with the public Host),
+        # which authlib would refuse as insecure transport.
+        uri = self.cfg.base_url + request.path_qs
+        return BrokerRequest(request.method, uri, request.headers, request.query, form)
+
     def _same_browser(self, request: web.Request, flow_id: str) -> bool:
         # The flow id in the cookie binds the upstream answer to the browser that MAS sent.
         cookie = request.cookies.get(FLOW_COOKIE, "")
         return bool(flow_id) and hmac.compare_digest(cookie.encode(), flow_id.encode())
-
-
-def _oauth_request(request: web.Request, form: Mapping[str, str]) -> BrokerRequest:
-    return BrokerRequest(request.method, str(request.url), request.headers, request.query, form)
 
 
 def _authlib_response(result: tuple[int, Any, list[tuple[str, str]]]) -> web.Response:

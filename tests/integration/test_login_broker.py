@@ -429,3 +429,36 @@ async def test_no_number_in_any_log_record(
     for record in caplog.records:
         text = record.getMessage() + repr(record.args) + str(record.exc_info or "")
         assert FNR not in text and STAFF_PID not in text, record.name
+
+
+async def test_behind_nginx_the_public_https_url_counts(
+    stack: BrokerStack, browser: aiohttp.ClientSession
+) -> None:
+    """nginx forwards plain http with the public Host; authlib must see the https issuer."""
+    from aiohttp import web
+    from pydantic import HttpUrl
+
+    from samsnakk_bot.login_broker.app import Broker
+    from tests.matrix_harness import free_port
+
+    public = "https://login.samsnakk.test/"
+    cfg = stack.broker.cfg.model_copy(update={"issuer": HttpUrl(public)})
+    runner = web.AppRunner(Broker(cfg).web_app(), access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        rp = MasLikeClient(stack)
+        await rp.discover(browser)
+        query = urlsplit(rp.start().url).query
+        headers = {"Host": "login.samsnakk.test", "X-Forwarded-Proto": "https"}
+        url = f"http://127.0.0.1:{port}/authorize?{query}"
+        async with browser.get(url, headers=headers, allow_redirects=False) as r:
+            page = await r.text()
+        assert r.status == 200, page
+        assert texts.CHOOSER_HEADING in page
+        assert "Secure" in r.headers["Set-Cookie"]
+        async with browser.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration") as r:
+            assert (await r.json())["token_endpoint"] == public + "token"
+    finally:
+        await runner.cleanup()
