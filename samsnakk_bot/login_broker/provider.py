@@ -12,6 +12,7 @@ for staff. Nothing else from the upstream provider passes through: never ``pid``
 from __future__ import annotations
 
 import hmac
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -261,8 +262,7 @@ class BrokerServer(AuthorizationServer):  # type: ignore[misc]
         expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        import secrets
-
+        # No refresh token: MAS reads the ID token and userinfo once, at login.
         return {
             "token_type": "Bearer",
             "access_token": secrets.token_urlsafe(32),

@@ -213,6 +213,18 @@ async def test_a_low_level_login_is_refused_with_a_page_in_bokmal(
     _nothing_issued(stack)
 
 
+async def test_a_login_cancelled_upstream_ends_on_a_page(
+    stack: BrokerStack, browser: aiohttp.ClientSession
+) -> None:
+    # Nobody logs in at ID-porten: it answers access_denied.
+    rp = MasLikeClient(stack)
+    await rp.discover(browser)
+    end = await browse(browser, rp.start(idp_hint="idporten").url)
+    assert end.location is None and end.status == 400
+    assert texts.REFUSALS["cancelled"] in end.text
+    _nothing_issued(stack)
+
+
 async def test_a_tampered_state_is_refused(
     stack: BrokerStack, browser: aiohttp.ClientSession
 ) -> None:
