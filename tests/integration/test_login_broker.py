@@ -409,6 +409,21 @@ async def test_staff_usernames_and_names_never_choose_the_account(
     assert not localpart.startswith(("samsnakk", "b-"))
 
 
+async def test_staff_without_an_immutable_identifier_get_no_account(
+    stack: BrokerStack, browser: aiohttp.ClientSession
+) -> None:
+    # The pid scope was not granted: only a name and a username would be left, and those
+    # never choose an account.
+    stack.helseid.log_in_next(
+        "", "Trond Hansen", preferred_username="trond", **{"helseid://claims/identity/pid": ""}
+    )
+    rp = MasLikeClient(stack)
+    await rp.discover(browser)
+    end = await browse(browser, rp.start(idp_hint="helseid").url)
+    assert end.location is None and texts.REFUSALS["upstream"] in end.text
+    _nothing_issued(stack)
+
+
 async def test_two_staff_with_the_same_name_get_two_accounts(
     stack: BrokerStack, browser: aiohttp.ClientSession
 ) -> None:
