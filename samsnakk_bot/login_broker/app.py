@@ -26,7 +26,7 @@ from samsnakk_bot.login_broker.config import (
     read_private_jwk,
     read_secret,
 )
-from samsnakk_bot.login_broker.flows import ExpiringStore
+from samsnakk_bot.login_broker.flows import ExpiringStore, StoreFull
 from samsnakk_bot.login_broker.provider import BrokerRequest, BrokerServer, Client
 from samsnakk_bot.login_broker.upstream import Identity, LoginRefused, PendingLogin
 from samsnakk_bot.login_broker.upstream_helseid import HelseIdLogin
@@ -139,7 +139,11 @@ class Broker:
             if err.redirect_uri:
                 return _authlib_response(self.server.handle_error_response(oauth_request, err))
             return pages.refusal("client")
-        flow_id = self.flows.put(Flow(oauth_request, grant))
+        try:
+            flow_id = self.flows.put(Flow(oauth_request, grant))
+        except StoreFull:
+            log.warning("too many logins in progress; one turned away")
+            return pages.refusal("busy", status=503)
         hint = next((request.query[p] for p in HINT_PARAMS if p in request.query), None)
         if hint in self.upstreams:
             response: web.StreamResponse = web.HTTPFound(f"login/{hint}?flow={flow_id}")
@@ -180,7 +184,11 @@ class Broker:
         except (LoginRefused, aiohttp.ClientError, TimeoutError) as err:
             log.warning("could not start the %s login: %s", upstream.name, _why(err))
             return pages.refusal("upstream", status=502)
-        self.pending.put(pending, key=state)
+        try:
+            self.pending.put(pending, key=state)
+        except StoreFull:
+            log.warning("too many logins in progress; one turned away")
+            return pages.refusal("busy", status=503)
         raise web.HTTPFound(url)
 
     async def callback(self, request: web.Request) -> web.StreamResponse:

@@ -20,16 +20,28 @@ class _Entry(Generic[T]):
     expires: float
 
 
-class ExpiringStore(Generic[T]):
-    """Keys are random; ``pop`` gives a value once, and never after it has expired."""
+class StoreFull(Exception):
+    """More logins in progress than the broker will hold; the newest one is turned away."""
 
-    def __init__(self, lifetime: float, clock: Callable[[], float] = time.monotonic) -> None:
+
+class ExpiringStore(Generic[T]):
+    """Keys are random; ``pop`` gives a value once, and never after it has expired.
+
+    ``limit`` bounds memory: /authorize is public, and each call would otherwise add an entry.
+    """
+
+    def __init__(
+        self, lifetime: float, limit: int = 20_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._lifetime = lifetime
+        self._limit = limit
         self._clock = clock
         self._entries: dict[str, _Entry[T]] = {}
 
     def put(self, value: T, key: str | None = None) -> str:
         self._sweep()
+        if len(self._entries) >= self._limit:
+            raise StoreFull
         key = key or secrets.token_urlsafe(32)
         self._entries[key] = _Entry(value, self._clock() + self._lifetime)
         return key

@@ -33,6 +33,7 @@ REFUSALS: dict[str, str] = {
         "Svaret fra innloggingstjenesten hørte ikke til denne innloggingen. "
         "Av sikkerhetshensyn må du starte på nytt."
     ),
+    "busy": "Akkurat nå logger svært mange inn samtidig. Vent litt, og prøv igjen.",
     "cancelled": "Innloggingen ble avbrutt eller avvist hos innloggingstjenesten.",
     "upstream": (
         "Innloggingstjenesten svarte ikke som forventet. Prøv igjen om litt. "

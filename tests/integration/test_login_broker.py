@@ -489,3 +489,19 @@ async def test_behind_nginx_the_public_https_url_counts(
             assert (await r.json())["token_endpoint"] == public + "token"
     finally:
         await runner.cleanup()
+
+
+async def test_a_flood_of_authorization_requests_is_turned_away(
+    stack: BrokerStack, browser: aiohttp.ClientSession
+) -> None:
+    from samsnakk_bot.login_broker.flows import ExpiringStore
+
+    stack.broker.flows = ExpiringStore(600, limit=1)
+    rp = MasLikeClient(stack)
+    await rp.discover(browser)
+    async with browser.get(rp.start().url, allow_redirects=False) as r:
+        assert r.status == 200
+    async with browser.get(rp.start().url, allow_redirects=False) as r:
+        page = await r.text()
+    assert r.status == 503 and texts.REFUSALS["busy"] in page
+    assert len(stack.broker.flows) == 1

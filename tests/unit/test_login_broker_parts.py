@@ -13,7 +13,7 @@ from samsnakk_bot.cli import main
 from samsnakk_bot.config import ConfigError
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
 from samsnakk_bot.login_broker.config import load_broker_config
-from samsnakk_bot.login_broker.flows import ExpiringStore
+from samsnakk_bot.login_broker.flows import ExpiringStore, StoreFull
 from samsnakk_bot.login_broker.localparts import (
     UnusableIdentity,
     bruker_localpart,
@@ -57,7 +57,7 @@ def test_no_identifier_is_no_account() -> None:
 
 def test_the_store_gives_each_value_once_and_never_late() -> None:
     now = [0.0]
-    store: ExpiringStore[str] = ExpiringStore(10, clock=lambda: now[0])
+    store: ExpiringStore[str] = ExpiringStore(10, limit=2, clock=lambda: now[0])
     key = store.put("flow")
     assert store.get(key) == "flow"
     assert store.pop(key) == "flow"
@@ -66,6 +66,17 @@ def test_the_store_gives_each_value_once_and_never_late() -> None:
     now[0] = 10.0
     assert store.get(late) is None and store.pop(late) is None
     assert len(store) == 0
+
+
+def test_the_store_is_bounded_and_expired_entries_make_room() -> None:
+    now = [0.0]
+    store: ExpiringStore[int] = ExpiringStore(10, limit=2, clock=lambda: now[0])
+    store.put(1)
+    store.put(2)
+    with pytest.raises(StoreFull):
+        store.put(3)
+    now[0] = 11.0
+    assert store.get(store.put(4)) == 4
 
 
 def test_the_sample_config_is_valid() -> None:
