@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from samsnakk_bot.config import ConfigError, load_config
+from samsnakk_bot.signals import wait_for_signal
 
 EXIT_CONFIG = 2
 
@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--url", default="http://127.0.0.1:8008", help="Synapse's client API")
     token.add_argument("name", nargs="?", default="samsnakk-drift", help="localpart")
 
+    broker = sub.add_parser("broker", help="the login broker between MAS and HelseID / ID-porten")
+    broker.add_argument("--config", "-c", type=Path, required=True, help="broker YAML config")
+
     check = sub.add_parser("check-config", help="validate a config file and exit")
     _add_config(check)
     return parser
@@ -183,6 +186,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from samsnakk_bot.deploy_cli import admin_token
 
         return admin_token(args.synapse_config, args.url, args.name)
+    if args.command == "broker":
+        from samsnakk_bot.login_broker.cli import run_broker
+
+        return run_broker(args.config)
     cfg = load_config(args.config)
     if args.command == "deploy":
         from samsnakk_bot.deploy_cli import render_deployment
@@ -256,19 +263,6 @@ async def run_app(cfg: object) -> int:
     await wait_for_signal()
     await app.stop()
     return 0
-
-
-async def wait_for_signal() -> None:
-    """Block until SIGINT or SIGTERM, for a clean stop."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
 
 
 if __name__ == "__main__":

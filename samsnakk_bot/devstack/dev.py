@@ -50,7 +50,7 @@ def run_dev(data_dir: Path, hs_port: int, as_port: int) -> int:
 
 async def _run_app(stack: DevStack) -> int:
     from samsnakk_bot.app import SamsnakkApp, configure_logging
-    from samsnakk_bot.cli import wait_for_signal
+    from samsnakk_bot.signals import wait_for_signal
 
     configure_logging(stack.config.logging.level)
     app = SamsnakkApp(stack.config)

@@ -194,7 +194,7 @@ class BotRuntime:
             raise RuntimeError(f"initial sync failed: {first.message}")
         if not fresh:
             await self._handle_backlog(first)
-        client.add_response_callback(self._on_sync, SyncResponse)  # type: ignore[arg-type]
+        client.add_response_callback(self._on_sync, SyncResponse)
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         client.add_event_callback(self._on_unknown, UnknownEvent)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,7 +34,7 @@ REFRESH_S = 300.0
 # A device missing from the snapshot makes us read again, but not more often than this.
 UNKNOWN_DEVICE_S = 5.0
 
-ChangeHook = Callable[[str], Awaitable[None]]
+ChangeHook = Callable[[str], Coroutine[Any, Any, None]]
 
 
 class IdentitySource(Protocol):

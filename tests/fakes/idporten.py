@@ -29,7 +29,10 @@ from urllib.parse import unquote, urlencode
 
 from aiohttp import web
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
+
+_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ class FakeIdPorten:
     redirect_uris: set[str] = field(default_factory=set)
     issued_tokens: int = 0
     port: int = 0
+    # The acr_values each authorization request asked for, so a test sees what a client asks.
+    acr_values_requested: list[str | None] = field(default_factory=list)
+    # With a registered public key, the token endpoint also takes private_key_jwt (RFC 7523).
+    client_key: RSAKey | None = None
+    auth_methods_used: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._key = RSAKey.generate_key(2048, parameters={"kid": "fake-idporten", "use": "sig"})
@@ -110,6 +118,7 @@ class FakeIdPorten:
 
     async def _authorize(self, request: web.Request) -> web.Response:
         q = request.query
+        self.acr_values_requested.append(q.get("acr_values"))
         redirect_uri = q.get("redirect_uri", "")
         if q.get("client_id") != self.client_id or redirect_uri not in self.redirect_uris:
             return web.json_response({"error": "invalid_request"}, status=400)
@@ -136,6 +145,10 @@ class FakeIdPorten:
         raise web.HTTPFound(f"{redirect_uri}?{urlencode(params)}")
 
     def _client_authenticated(self, request: web.Request, form: Any) -> bool:
+        if "client_assertion" in form:
+            self.auth_methods_used.append("private_key_jwt")
+            return self._assertion_valid(str(form["client_assertion"]), form)
+        self.auth_methods_used.append("client_secret")
         auth = request.headers.get("Authorization", "")
         if auth.startswith("Basic "):
             user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
@@ -143,6 +156,21 @@ class FakeIdPorten:
         else:
             given = (form.get("client_id", ""), form.get("client_secret", ""))
         return given[0] == self.client_id and hmac.compare_digest(given[1], self.client_secret)
+
+    def _assertion_valid(self, assertion: str, form: Any) -> bool:
+        if self.client_key is None or form.get("client_assertion_type") != _ASSERTION_TYPE:
+            return False
+        try:
+            token = jwt.decode(assertion, self.client_key)
+            jwt.JWTClaimsRegistry(
+                iss={"essential": True, "value": self.client_id},
+                sub={"essential": True, "value": self.client_id},
+                aud={"essential": True, "values": [self.issuer, f"{self.issuer}token"]},
+                exp={"essential": True},
+            ).validate(token.claims)
+        except (JoseError, ValueError):
+            return False
+        return True
 
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
