@@ -38,6 +38,13 @@ def render_deployment(
         return EXIT_INVALID
     for path in write(files, out):
         print(path)
+    examples = v.example_client_ids()
+    if examples:
+        print(
+            f"Warning: {' and '.join(examples)} still hold the example from "
+            "deploy/values.example.yaml: put in the client IDs from Digdir and NHN.",
+            file=sys.stderr,
+        )
     print(
         f"Rendered {len(files)} files for auth.mode {v.auth.mode}"
         f"{' with workers' if v.workers.enabled else ''}. Install them with their modes; "
