@@ -49,8 +49,9 @@ class HomeserverConfig(_Section):
     url: str = "http://127.0.0.1:8008"
     server_name: str = "samsnakk.localhost"
     # A server admin's access token, for Synapse's admin API: with room.close_mode "delete" a
-    # closed brukerrom and its history are deleted, and with security.pseudonym_key the
-    # accounts of brukere who log in with ID-porten are made (``!rom ny fnr:…``).
+    # closed brukerrom and its history are deleted, and with security.pseudonym_key (and no
+    # ``mas`` section) the accounts of brukere who log in with ID-porten are made
+    # (``!rom ny fnr:…``). With MAS, those accounts are made through MAS instead (D86).
     admin_token: Secret | None = None
 
     @field_validator("url")

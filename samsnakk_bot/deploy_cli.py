@@ -48,7 +48,8 @@ def render_deployment(
     print(
         f"Rendered {len(files)} files for auth.mode {v.auth.mode}"
         f"{' with workers' if v.workers.enabled else ''}. Install them with their modes; "
-        f"the secret files (0600) must belong to Synapse's user.",
+        f"each secret file (0600) must belong to the user of the service in its directory "
+        f"(synapse/, mas/, broker/).",
         file=sys.stderr,
     )
     return 0
