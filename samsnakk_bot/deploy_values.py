@@ -143,7 +143,8 @@ class Mas(_Section):
     @field_validator("public_base", "endpoint")
     @classmethod
     def _base_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/]+/", v):
+        # MAS's callback URLs (and the broker's redirect URI) are appended to it.
+        if not re.match(r"^https?://[^/]+/(.*/)?$", v):
             raise ValueError(f"{v!r} must be a URL ending in '/', such as https://auth.example.no/")
         return v
 

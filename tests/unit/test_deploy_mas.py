@@ -19,7 +19,7 @@ from deploy_inputs import SERVER_NAME, samsnakk_config, values
 
 from samsnakk_bot.config import load_config
 from samsnakk_bot.deploy_render import render
-from samsnakk_bot.deploy_values import parse_values
+from samsnakk_bot.deploy_values import ValuesError, parse_values
 from samsnakk_bot.devstack.registration import build_registration
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
 from samsnakk_bot.policies import load_policies
@@ -219,3 +219,14 @@ def test_the_rendered_templates_name_no_fodselsnummer_claim() -> None:
     for template in ("mas/config.yaml.j2", "broker/broker.yaml.j2"):
         text = (Path(__file__).parents[2] / "deploy" / template).read_text()
         assert "user.pid" not in text and "pid }}" not in text, template
+
+
+def test_urls_that_paths_are_appended_to_must_end_in_a_slash() -> None:
+    for key, url in (("mas", {"public_base": "https://auth.example.no/auth"}),
+                     ("broker", {"issuer": "https://login.example.no/x"})):  # fmt: skip
+        with pytest.raises(ValuesError, match="must be a URL"):
+            parse_values({"auth": {key: url, "idporten": {"client_id": "x"}}})
+    ok = {"public_base": "https://example.no/auth/"}
+    parse_values(
+        {"auth": {"mas": ok, "idporten": {"client_id": "x"}, "helseid": {"client_id": "y"}}}
+    )
