@@ -30,6 +30,7 @@ from samsnakk_bot.http.welcome import register_welcome
 from samsnakk_bot.log_redaction import RedactIdentifiers
 from samsnakk_bot.matrix.bot import BotRuntime, IncomingPollAnswer, IncomingText, SendingDevice
 from samsnakk_bot.matrix.device_keys import PublishedIdentities
+from samsnakk_bot.matrix.mas_admin import MasAdmin
 from samsnakk_bot.matrix.room_actions import MatrixRoomActions
 from samsnakk_bot.matrix.room_keys import NioRoomKeys
 from samsnakk_bot.matrix.synapse_admin import SynapseAdmin
@@ -55,6 +56,7 @@ from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
+from samsnakk_bot.services.ports import AccountProvisioner
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.services.room_keys import RoomKeyEnd
@@ -156,8 +158,11 @@ class SamsnakkApp:
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
+        deleter = self._room_deleter()
         idporten = IdPortenAccounts(
-            cfg.security.pseudonym_key_bytes, cfg.homeserver.server_name, self._room_deleter()
+            cfg.security.pseudonym_key_bytes,
+            cfg.homeserver.server_name,
+            self._account_maker(deleter),
         )
         self.rooms_service = BrukerromService(
             self.deps, self.approvals, self.onboarding, idporten, cfg.onboarding_links
@@ -302,6 +307,12 @@ class SamsnakkApp:
             )
         self.synapse_admin = SynapseAdmin(self.cfg.homeserver.url, token) if token else None
         return self.synapse_admin
+
+    def _account_maker(self, synapse_admin: SynapseAdmin | None) -> AccountProvisioner | None:
+        """With MAS, accounts live in MAS, so brukere's are made there (D86)."""
+        mas = self.cfg.mas
+        self.mas_admin = MasAdmin(mas.url, mas.client_id, mas.client_secret) if mas else None
+        return self.mas_admin or synapse_admin
 
     async def _audit_command_refusal(self, sender: str, room_id: str, command: str) -> Reply | None:
         """Refusals in brukerrom are audited; ``!admin`` anywhere is, with its own answer."""
@@ -451,6 +462,8 @@ class SamsnakkApp:
         await self.outbox_worker.close()
         if self.synapse_admin is not None:
             await self.synapse_admin.close()
+        if self.mas_admin is not None:
+            await self.mas_admin.close()
         await self.device_trust.stop()
         await self.bot.stop()
         if self._runner is not None:

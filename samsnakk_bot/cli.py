@@ -24,7 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     dev = sub.add_parser("dev", help="embedded dev stack: Synapse (SQLite) + appservice + bot")
     dev.add_argument("--data-dir", type=Path, default=Path(".samsnakk-dev"))
-    dev.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
+    dev.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="homeserver address: the machine's LAN address lets a phone (Element X) reach it",
+    )
+    dev.add_argument("--port", type=int, default=8008, help="homeserver port")
     dev.add_argument("--as-port", type=int, default=29330, help="appservice port on 127.0.0.1")
     dev_sub = dev.add_subparsers(dest="dev_command")
     user = dev_sub.add_parser("user", help="manage dev logins")
@@ -176,8 +181,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                 args.role,
                 args.org,
                 args.display_name,
+                args.bind,
             )
-        return dev.run_dev(args.data_dir, args.port, args.as_port)
+        return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind)
     if args.command == "deploy" and args.deploy_command == "secrets":
         from samsnakk_bot.deploy_cli import make_secrets
 

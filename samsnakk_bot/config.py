@@ -50,9 +50,31 @@ class HomeserverConfig(_Section):
     url: str = "http://127.0.0.1:8008"
     server_name: str = "samsnakk.localhost"
     # A server admin's access token, for Synapse's admin API: with room.close_mode "delete" a
-    # closed brukerrom and its history are deleted, and with security.pseudonym_key the
-    # accounts of brukere who log in with ID-porten are made (``!rom ny fnr:…``).
+    # closed brukerrom and its history are deleted, and with security.pseudonym_key (and no
+    # ``mas`` section) the accounts of brukere who log in with ID-porten are made
+    # (``!rom ny fnr:…``). With MAS, those accounts are made through MAS instead (D86).
     admin_token: Secret | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_has_scheme(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+
+class MasConfig(_Section):
+    """matrix-authentication-service's admin API: with MAS, «!rom ny fnr:…» makes the bruker's
+    account there (D86). The client is in MAS's config (auth.mas_admin in the deploy values)."""
+
+    # MAS's own listener, not the public host (nginx never proxies /api/admin/).
+    url: str = "http://127.0.0.1:8080"
+    client_id: Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")] = (
+        "01M81SNT9ASAMSNAKKADM1N000"
+    )
+    client_secret: Secret
+
+    _no_placeholder = field_validator("client_secret")(_reject_placeholder)
 
     @field_validator("url")
     @classmethod
@@ -207,6 +229,8 @@ class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     security: SecurityConfig
     policies_dir: Path = Path("./policies")
+    # Set when MAS is the login (auth.mode mas): accounts are then made through MAS.
+    mas: MasConfig | None = None
     varsler: VarselConfig = VarselConfig()
     audit: AuditConfig = AuditConfig()
     logging: LoggingConfig = LoggingConfig()
@@ -243,6 +267,7 @@ SECRET_FIELDS: tuple[tuple[str, str], ...] = (
     ("database", "url"),
     ("varsler", "dlr_secret"),
     ("homeserver", "admin_token"),
+    ("mas", "client_secret"),
 )
 
 

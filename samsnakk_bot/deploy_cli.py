@@ -38,10 +38,18 @@ def render_deployment(
         return EXIT_INVALID
     for path in write(files, out):
         print(path)
+    examples = v.example_client_ids()
+    if examples:
+        print(
+            f"Warning: {' and '.join(examples)} still hold the example from "
+            "deploy/values.example.yaml: put in the client IDs from Digdir and NHN.",
+            file=sys.stderr,
+        )
     print(
         f"Rendered {len(files)} files for auth.mode {v.auth.mode}"
         f"{' with workers' if v.workers.enabled else ''}. Install them with their modes; "
-        f"the secret files (0600) must belong to Synapse's user.",
+        f"each secret file (0600) must belong to the user of the service in its directory "
+        f"(synapse/, mas/, broker/).",
         file=sys.stderr,
     )
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -38,6 +39,9 @@ DLR_PATH = "/_samsnakk/sms/linkmobility/dlr"  # http/delivery_reports.py
 REGISTRATION = "samsnakk-registration.yaml"
 ANTISPAM_SECRET = "samsnakk-antispam-secret"  # noqa: S105 - a file name
 PSEUDONYM_KEY = "samsnakk-pseudonym.key"
+MAS_ADMIN_SECRET = "samsnakk-admin-client-secret"  # noqa: S105 - a file name
+# A bruker's localpart (domain/pseudonym.py): only the ID-porten pseudonym may land there.
+BRUKER_PREFIX = "b-"
 
 Role = Literal["generic", "event_persister", "federation_sender", "pusher"]
 
@@ -116,19 +120,42 @@ def _host_port(url: str) -> str:
 
 
 def _check_coherent(cfg: Config, v: DeployValues) -> None:
-    pseudonym_key = cfg.security.pseudonym_key
-    if v.auth.mode == "synapse_oidc" and not pseudonym_key:
+    if not cfg.security.pseudonym_key:
+        reader = "the login broker" if v.auth.mode == "mas" else "Synapse's ID-porten mapper"
         raise RenderError(
-            "auth.mode synapse_oidc needs security.pseudonym_key in samsnakk.yaml (or "
-            "SAMSNAKK_SECURITY_PSEUDONYM_KEY): Synapse's ID-porten mapper derives brukere's "
-            "Matrix IDs with the same key"
+            f"auth.mode {v.auth.mode} needs security.pseudonym_key in samsnakk.yaml (or "
+            f"SAMSNAKK_SECURITY_PSEUDONYM_KEY): {reader} derives brukere's Matrix IDs with "
+            "the same key"
         )
-    if v.auth.mode == "mas" and pseudonym_key:
+    if v.auth.mode != "mas":
+        return
+    if cfg.mas is None:
         raise RenderError(
-            "auth.mode mas cannot be used with security.pseudonym_key: with MAS, Synapse "
-            "refuses its own SSO, so accounts made by «!rom ny fnr:…» could never log in; "
-            "remove the key or use auth.mode synapse_oidc"
+            "auth.mode mas needs the mas section in samsnakk.yaml (or SAMSNAKK_MAS_CLIENT_SECRET):"
+            " «!rom ny fnr:…» makes brukere's accounts through MAS's admin API"
         )
+    if cfg.mas.client_id != v.auth.mas_admin.client_id:
+        raise RenderError(
+            f"mas.client_id in samsnakk.yaml ({cfg.mas.client_id}) must equal "
+            f"auth.mas_admin.client_id in the values ({v.auth.mas_admin.client_id})"
+        )
+    if not cfg.appservice.msc4190:
+        raise RenderError(
+            "auth.mode mas needs appservice.msc4190: true: with MAS, Synapse forces MSC4190 on "
+            "every appservice and refuses the bot's m.login.application_service login"
+        )
+
+
+def reserved_localparts(cfg: Config) -> dict[str, list[str]]:
+    """MAS's policy data: names no registration may take, as MAS's string constraints."""
+    bot = cfg.appservice.bot_localpart
+    return {
+        "literals": [bot, cfg.appservice.sender_localpart],
+        # The appservice's exclusive namespace (devstack/registration.py).
+        "regexes": [f"^{re.escape(bot)}(\\..*)?$"],
+        # Brukere: made by «!rom ny fnr:…» and reached only by linking on the first login.
+        "prefixes": [BRUKER_PREFIX],
+    }
 
 
 def render(
@@ -142,6 +169,7 @@ def render(
     server_name = cfg.homeserver.server_name
     context: dict[str, Any] = {
         "v": v,
+        "cfg": cfg,
         "server_name": server_name,
         "workers": workers,
         "registration_path": conf / REGISTRATION,
@@ -149,6 +177,9 @@ def render(
         "antispam_secret_path": conf / ANTISPAM_SECRET,
         "antispam_callbacks": ANTISPAM_CALLBACKS,
         "pseudonym_key_path": conf / PSEUDONYM_KEY,
+        "broker_pseudonym_key_path": v.auth.broker.config_dir / PSEUDONYM_KEY,
+        "mas_admin_secret_path": v.auth.mas.config_dir / MAS_ADMIN_SECRET,
+        "reserved": reserved_localparts(cfg),
         "federation_allow_list": policies.federation_allow_list(server_name),
         "synapse_url": f"http://{v.synapse.host}:{v.synapse.port}/",
     }
@@ -169,21 +200,19 @@ def render(
     registration = yaml.safe_dump(build_registration(cfg), sort_keys=False)
     files.append(RenderedFile(synapse / REGISTRATION, registration, secret=True))
     files.append(RenderedFile(synapse / ANTISPAM_SECRET, cfg.antispam.secret + "\n", secret=True))
-    if v.auth.mode == "synapse_oidc":
-        key = cfg.security.pseudonym_key_bytes or b""
-        files.append(
-            RenderedFile(
-                synapse / PSEUDONYM_KEY, base64.b64encode(key).decode() + "\n", secret=True
-            )
-        )
+    key = base64.b64encode(cfg.security.pseudonym_key_bytes or b"").decode() + "\n"
     mas = v.auth.mode == "mas"
     if mas:
-        files.append(_yaml_file(env, "mas/config.yaml.j2", PurePath("mas/config.yaml"), context))
+        files += _mas_files(env, cfg, context, key)
+    else:
+        files.append(RenderedFile(synapse / PSEUDONYM_KEY, key, secret=True))
     nginx = {
         **context,
         "mas": mas,
         "mas_host": urlsplit(v.auth.mas.public_base).hostname,
         "mas_upstream": _host_port(v.auth.mas.endpoint),
+        "broker_host": urlsplit(v.auth.broker.issuer).hostname,
+        "broker_upstream": f"{v.auth.broker.host}:{v.auth.broker.listen_port}",
         "synapse_upstream": f"{v.synapse.host}:{v.synapse.port}",
         "samsnakk_upstream": _host_port(cfg.appservice.url),
         "generic_workers": [w for w in workers if w.role == "generic"],
@@ -192,6 +221,21 @@ def render(
     text = env.get_template("nginx/samsnakk.conf.j2").render(nginx)
     files.append(RenderedFile(PurePath("nginx/samsnakk.conf"), text))
     return files
+
+
+def _mas_files(
+    env: jinja2.Environment, cfg: Config, context: dict[str, Any], pseudonym_key: str
+) -> list[RenderedFile]:
+    """MAS's config and its copy of Samsnakk's admin client secret; the broker's config and
+    its copy of the pseudonym key (the same one «!rom ny fnr:…» uses)."""
+    mas, broker = PurePath("mas"), PurePath("broker")
+    secret = cfg.mas.client_secret if cfg.mas else ""
+    return [
+        _yaml_file(env, "mas/config.yaml.j2", mas / "config.yaml", context),
+        RenderedFile(mas / MAS_ADMIN_SECRET, secret + "\n", secret=True),
+        _yaml_file(env, "broker/broker.yaml.j2", broker / "broker.yaml", context),
+        RenderedFile(broker / PSEUDONYM_KEY, pseudonym_key, secret=True),
+    ]
 
 
 def _yaml_file(

@@ -10,6 +10,7 @@ samsnakk.yaml or its environment file; the render copies the ones Synapse needs.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Callable
@@ -31,6 +32,11 @@ def _token() -> bytes:
 def _hex32() -> bytes:
     # MAS wants exactly 32 bytes, hex-encoded.
     return (secrets.token_hex(32) + "\n").encode()
+
+
+def _key32() -> bytes:
+    # A keyed-hash key: 32 random bytes, base64, as the mappers and the broker read it.
+    return (base64.b64encode(secrets.token_bytes(32)).decode() + "\n").encode()
 
 
 def _rsa_key() -> bytes:
@@ -67,40 +73,11 @@ def wanted(v: DeployValues) -> list[SecretSpec]:
         SecretSpec("synapse_macaroon_secret_key", ("synapse",), _token),
         SecretSpec("synapse_form_secret", ("synapse",), _token),
     ]
-    mas = v.auth.mode == "mas"
-    specs.append(
-        SecretSpec(
-            v.auth.idporten.client_secret_file,
-            ("mas",) if mas else ("synapse",),
-            source="the client secret from Digdir (ID-porten)",
-        )
-    )
     if v.workers.enabled:
         specs.append(SecretSpec("synapse_replication_secret", ("synapse",), _token))
         if v.workers.redis.password_file:
             specs.append(SecretSpec(v.workers.redis.password_file, ("synapse", "redis"), _token))
-    if mas:
-        specs += [
-            SecretSpec("mas_synapse_secret", ("synapse", "mas"), _token),
-            SecretSpec("mas_encryption", ("mas",), _hex32),
-            SecretSpec("mas_signing_rsa.pem", ("mas",), _rsa_key),
-        ]
-        if v.auth.mas.database.password_file:
-            specs.append(
-                SecretSpec(
-                    v.auth.mas.database.password_file, ("mas",), source="MAS's database password"
-                )
-            )
-    else:
-        specs.append(SecretSpec("synapse_registration_shared_secret", ("synapse",), _token))
-        if v.auth.staff_oidc.enabled:
-            specs.append(
-                SecretSpec(
-                    v.auth.staff_oidc.client_secret_file,
-                    ("synapse",),
-                    source="the client secret from the staff login provider",
-                )
-            )
+    specs += _mas_specs(v) if v.auth.mode == "mas" else _synapse_oidc_specs(v)
     if v.database.passfile:
         specs.append(
             SecretSpec(
@@ -109,6 +86,55 @@ def wanted(v: DeployValues) -> list[SecretSpec]:
                 source="a libpq password file: host:port:database:user:password",
             )
         )
+    return specs
+
+
+def _mas_specs(v: DeployValues) -> list[SecretSpec]:
+    """MAS's own secrets, and the login broker's: each in its own directory (D71, D85)."""
+    specs = [
+        SecretSpec("mas_synapse_secret", ("synapse", "mas"), _token),
+        SecretSpec("mas_encryption", ("mas",), _hex32),
+        SecretSpec("mas_signing_rsa.pem", ("mas",), _rsa_key),
+        # MAS's client secret at the broker.
+        SecretSpec("broker_client_secret", ("mas", "broker"), _token),
+        SecretSpec("broker_signing_rsa.pem", ("broker",), _rsa_key),
+        SecretSpec("broker_staff_key", ("broker",), _key32),
+        SecretSpec(
+            v.auth.idporten.client_secret_file,
+            ("broker",),
+            source="the client secret from Digdir (ID-porten)",
+        ),
+    ]
+    if v.auth.helseid.enabled:
+        # Its public half is registered at HelseID Selvbetjening.
+        specs.append(SecretSpec(v.auth.helseid.private_key_file, ("broker",), _rsa_key))
+    if v.auth.mas.database.password_file:
+        specs.append(
+            SecretSpec(
+                v.auth.mas.database.password_file, ("mas",), source="MAS's database password"
+            )
+        )
+    return specs
+
+
+def _synapse_oidc_specs(v: DeployValues) -> list[SecretSpec]:
+    specs = [
+        SecretSpec("synapse_registration_shared_secret", ("synapse",), _token),
+        SecretSpec(
+            v.auth.idporten.client_secret_file,
+            ("synapse",),
+            source="the client secret from Digdir (ID-porten)",
+        ),
+    ]
+    if v.auth.staff_oidc.enabled:
+        specs += [
+            SecretSpec("synapse_staff_key", ("synapse",), _key32),
+            SecretSpec(
+                v.auth.staff_oidc.client_secret_file,
+                ("synapse",),
+                source="the client secret from the staff login provider",
+            ),
+        ]
     return specs
 
 

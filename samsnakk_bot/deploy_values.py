@@ -19,7 +19,7 @@ _HOST_RE = re.compile(r"^[A-Za-z0-9.:{}\[\]-]+$")
 _SIZE_RE = re.compile(r"^[0-9]+[KMG]?$")
 Port = Annotated[int, Field(ge=1, le=65535)]
 # The processes that read secret files, each from its own directory under secrets_dir.
-SecretReader = Literal["synapse", "mas", "postgres", "redis"]
+SecretReader = Literal["synapse", "mas", "broker", "postgres", "redis"]
 
 
 class ValuesError(Exception):
@@ -132,51 +132,50 @@ class Mas(_Section):
     port: Port = 8080
     # Health and Prometheus metrics, never proxied publicly.
     internal_port: Port = 8081
-    # How Synapse reaches MAS.
+    # How Synapse and Samsnakk reach MAS.
     endpoint: str = "http://127.0.0.1:8080/"
     database: MasDatabase = MasDatabase()
+    # Where config.yaml and Samsnakk's admin client secret (both rendered) are installed.
+    config_dir: Path = Path("/etc/mas")
 
     _hosts = field_validator("bind")(_host)
 
     @field_validator("public_base", "endpoint")
     @classmethod
     def _base_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/]+/", v):
+        # MAS's callback URLs (and the broker's redirect URI) are appended to it.
+        if not re.match(r"^https?://[^/]+/(.*/)?$", v):
             raise ValueError(f"{v!r} must be a URL ending in '/', such as https://auth.example.no/")
         return v
 
 
-# MAS templates run on the upstream provider's claims (MiniJinja, not ours).
-# ID-porten's `sub` is a pairwise pseudonym (base64): lower-cased it is a valid localpart, and it
-# never carries the fødselsnummer (`pid`).
-BRUKER_LOCALPART = "{{ user.sub | lower }}"
-STAFF_LOCALPART = (
-    "{{ (user.given_name ~ '.' ~ user.family_name) | lower | replace(' ', '-')"
-    " | replace('æ', 'ae') | replace('ø', 'o') | replace('å', 'aa') }}"
-)
 _IDP_ID_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+# Shipped in deploy/values.example.yaml so that the example renders; the render warns while
+# any of them is still in place.
+EXAMPLE_CLIENT_IDS = (
+    "eksempel-idporten-klient",
+    "eksempel-helseid-klient",
+    "eksempel-ansatt-klient",
+)
 
 
 class IdPorten(_Section):
-    """Brukere log in with BankID and the like through ID-porten (Digdir)."""
+    """Brukere log in with BankID and the like through ID-porten (Digdir).
+
+    mas mode: the login broker is ID-porten's client; synapse_oidc mode: Synapse is.
+    """
 
     issuer: str = "https://idporten.no"
     client_id: str = ""
     client_secret_file: str = "idporten_client_secret"  # noqa: S105 - a file name
     acr_values: str = "idporten-loa-high"
-    # mas mode only: the provider's stable ULID in MAS (never change it after the first start)
-    # and the localpart template (synapse_oidc mode uses samsnakk_idporten.PseudonymMapper).
-    provider_id: str = "01M81SNT9ASNNG4FGV3Z2FQ3WG"
-    localpart_template: str = BRUKER_LOCALPART
-
-    _provider_id = field_validator("provider_id")(_ulid)
 
 
 class StaffOidc(_Section):
     """synapse_oidc mode: staff log in through an OIDC provider Synapse can use directly.
 
-    That is the organisation's own (e.g. its Entra ID) or a broker in front of HelseID, which
-    speaks PAR and private_key_jwt to HelseID; Synapse's OIDC client does neither.
+    That is the organisation's own (e.g. its Entra ID). The localpart is ``a-`` and a keyed
+    hash of ``subject_claim`` (deploy/synapse/samsnakk_staff.py), never a name or username.
     """
 
     enabled: bool = False
@@ -187,9 +186,9 @@ class StaffOidc(_Section):
     client_id: str = ""
     client_secret_file: str = "staff_oidc_client_secret"  # noqa: S105 - a file name
     scopes: tuple[str, ...] = ("openid", "profile")
-    # Synapse's own templates (Jinja2) over the provider's claims.
-    localpart_template: str = "{{ user.preferred_username.split('@')[0] }}"
-    display_name_template: str = "{{ user.name }}"
+    # An identifier the provider never reassigns (Entra ID: "oid"; plain OIDC: "sub").
+    subject_claim: str = "sub"
+    display_name_claim: str = "name"
 
     @field_validator("idp_id")
     @classmethod
@@ -200,38 +199,66 @@ class StaffOidc(_Section):
 
 
 class HelseId(_Section):
-    """mas mode: staff log in with HelseID (Norsk helsenett), private_key_jwt with MAS's key."""
+    """mas mode: staff log in with HelseID (Norsk helsenett) through the login broker, which
+    speaks PAR and private_key_jwt to it (D85)."""
 
     enabled: bool = True
     issuer: str = "https://helseid-sts.nhn.no"
     client_id: str = ""
-    provider_id: str = "01M81SNT9A5HASTCB5PT0H3HYG"
-    scope: str = "openid profile"
-    signing_alg: Literal["RS256", "PS256", "ES256"] = "RS256"
-    localpart_template: str = STAFF_LOCALPART
-    display_name_template: str = "{{ user.name }}"
+    # The broker's private key; register its public half at HelseID Selvbetjening.
+    private_key_file: str = "helseid_private_key.pem"
+    scopes: tuple[str, ...] = ("openid", "profile", "helseid://scopes/identity/pid")
+
+
+class Broker(_Section):
+    """mas mode: our login broker (samsnakk broker), MAS's one upstream provider (D85)."""
+
+    # Its public URL: the browser is sent here from MAS, and here back from the IdPs.
+    issuer: str = "https://login.example.no/"
+    listen_host: str = "127.0.0.1"
+    listen_port: Port = 8090
+    # How nginx reaches it.
+    host: str = "127.0.0.1"
+    # Where broker.yaml and the pseudonym key the render copies are installed.
+    config_dir: Path = Path("/etc/samsnakk-broker")
+    # MAS's client at the broker, and the provider's stable ULID in MAS (never change it).
+    client_id: str = "mas"
+    provider_id: str = "01M81SNT9ABR0KERXX5AMSNKKZ"
 
     _provider_id = field_validator("provider_id")(_ulid)
+    _hosts = field_validator("listen_host", "host")(_host)
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/]+/$", v):
+            raise ValueError(f"{v!r} must be a URL with a host and a final '/' only")
+        return v
+
+
+class MasAdminClient(_Section):
+    """The client Samsnakk uses for MAS's admin API (pre-provisioning, D86)."""
+
+    # A ULID; the secret comes from samsnakk.yaml (mas.client_secret), copied by the render.
+    client_id: str = "01M81SNT9ASAMSNAKKADM1N000"
+
+    _client_id = field_validator("client_id")(_ulid)
 
 
 class Auth(_Section):
-    # synapse_oidc: Synapse's own OIDC. Brukere with ID-porten through
-    #   samsnakk_idporten.PseudonymMapper (accounts made by «!rom ny fnr:…»), staff through
-    #   staff_oidc. This is what works today; see D40 in docs/architecture.md.
-    # mas: matrix-authentication-service is the only login, with ID-porten for brukere and
-    #   HelseID for staff. Synapse then refuses its own SSO, so there is no PseudonymMapper and
-    #   no «!rom ny fnr:…»; brukere join with the SMS code.
-    mode: Literal["synapse_oidc", "mas"] = "synapse_oidc"
+    # mas (default): matrix-authentication-service is the only login, which Element X needs.
+    #   Its one upstream provider is our login broker, which logs brukere in with ID-porten
+    #   and staff with HelseID (D85, D86).
+    # synapse_oidc: Synapse's own OIDC, a fallback only where nobody uses Element X (D40,
+    #   replaced by D85): brukere with ID-porten through samsnakk_idporten.PseudonymMapper,
+    #   staff through staff_oidc and samsnakk_staff.StaffMapper.
+    mode: Literal["synapse_oidc", "mas"] = "mas"
     idporten: IdPorten = IdPorten()
     staff_oidc: StaffOidc = StaffOidc()
     mas: Mas = Mas()
     helseid: HelseId = HelseId()
-
-    @model_validator(mode="after")
-    def _distinct_providers(self) -> Auth:
-        if self.idporten.provider_id == self.helseid.provider_id:
-            raise ValueError("idporten.provider_id and helseid.provider_id must differ")
-        return self
+    broker: Broker = Broker()
+    mas_admin: MasAdminClient = MasAdminClient()
 
 
 class Nginx(_Section):
@@ -271,6 +298,16 @@ class DeployValues(_Section):
             verb = "is" if len(missing) == 1 else "are"
             raise ValueError(f"{' and '.join(missing)} {verb} required for auth.mode {auth.mode!r}")
         return self
+
+    def example_client_ids(self) -> list[str]:
+        """The keys that still hold a client ID shipped in values.example.yaml."""
+        auth = self.auth
+        ids = {
+            "auth.idporten.client_id": auth.idporten.client_id,
+            "auth.helseid.client_id": auth.helseid.client_id,
+            "auth.staff_oidc.client_id": auth.staff_oidc.client_id,
+        }
+        return [key for key, value in ids.items() if value in EXAMPLE_CLIENT_IDS]
 
     @property
     def public_baseurl(self) -> str:

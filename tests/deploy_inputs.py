@@ -19,6 +19,7 @@ MAPPER_DIR = REPO / "deploy" / "synapse"
 SERVER_NAME = "samsnakk.test"
 ORG_SERVER = "matrix.askoy.test"
 PSEUDONYM_KEY = base64.b64encode(b"q" * 32).decode()
+MAS_ADMIN_SECRET = "m" * 32
 
 
 def policies_dir(base: Path) -> Path:
@@ -42,15 +43,17 @@ def policies_dir(base: Path) -> Path:
 
 
 def samsnakk_config(base: Path, mode: str, **sections: Any) -> Path:
-    security: dict[str, Any] = {"field_key": base64.b64encode(b"k" * 32).decode()}
-    if mode == "synapse_oidc":
-        security["pseudonym_key"] = PSEUDONYM_KEY
+    """Both modes need the pseudonym key (the broker or Synapse's mapper); mas mode also
+    Samsnakk's client for MAS's admin API."""
+    security = {"field_key": base64.b64encode(b"k" * 32).decode(), "pseudonym_key": PSEUDONYM_KEY}
     raw: dict[str, Any] = {
         "homeserver": {"url": "http://127.0.0.1:8008", "server_name": SERVER_NAME},
         "security": security,
         "policies_dir": str(policies_dir(base)),
         **sections,
     }
+    if mode == "mas":
+        raw.setdefault("mas", {"client_secret": MAS_ADMIN_SECRET})
     return write_config(base / "samsnakk.yaml", **raw)
 
 
@@ -87,8 +90,9 @@ def write_values(base: Path, raw: dict[str, Any]) -> Path:
 
 def provide_external_secrets(secrets_dir: Path) -> None:
     """What an operator gets from elsewhere: the login providers' client secrets, in the
-    directory of each service that may read them (Synapse's, or MAS's with auth.mode mas)."""
-    for service in ("synapse", "mas"):
+    directory of each service that may read them (Synapse's, or the broker's with auth.mode
+    mas)."""
+    for service in ("synapse", "mas", "broker"):
         (secrets_dir / service).mkdir(parents=True, exist_ok=True, mode=0o700)
         for name in ("idporten_client_secret", "staff_oidc_client_secret"):
             path = secrets_dir / service / name
@@ -131,6 +135,9 @@ for arg in sys.argv[1:]:
             for m in c.modules.loaded_modules
         ],
         "idps": [p.idp_id for p in c.oidc.oidc_providers],
+        "existing_users": {p.idp_id: p.allow_existing_users for p in c.oidc.oidc_providers},
+        "sliding_sync": c.experimental.msc3575_enabled,
+        "push_encrypted_events": c.experimental.msc4028_push_encrypted_events,
         "mas": c.mas.enabled,
         "password_login": c.auth.password_enabled_for_login,
         "registration": c.registration.enable_registration,

@@ -29,13 +29,15 @@ Create logins (in another terminal):
 
 Log in with Element Web or Desktop: choose "Edit" homeserver, enter {url},
 sign in as e.g. trond, then start a direct message with {cfg.bot_user_id} and write !hjelp.
+Element X on a phone: start with --bind <this machine's LAN address>, then enter {url}
+as the server and sign in with the password (README: "Element X against the dev stack").
 
 Press Ctrl-C to stop.
 """
 
 
-def run_dev(data_dir: Path, hs_port: int, as_port: int) -> int:
-    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True)
+def run_dev(data_dir: Path, hs_port: int, as_port: int, bind_host: str = "127.0.0.1") -> int:
+    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True, bind_host=bind_host)
     synapse = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     print(f"Starting Synapse on {stack.synapse.base_url} …", flush=True)
     synapse.start()
@@ -78,8 +80,9 @@ def add_user(
     role: str,
     org: str | None,
     display_name: str | None,
+    bind_host: str = "127.0.0.1",
 ) -> int:
-    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True)
+    stack = prepare_dev_stack(data_dir, hs_port, as_port, antispam=True, bind_host=bind_host)
     synapse = SynapseProcess(stack.synapse.config_path, stack.synapse.base_url)
     started_here = not _reachable(synapse)
     if started_here:

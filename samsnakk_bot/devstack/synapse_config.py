@@ -93,6 +93,13 @@ def build_synapse_config(s: SynapseSettings) -> dict[str, Any]:
         "suppress_key_server_warning": True,
         "report_stats": False,
         "enable_registration": False,
+        # Element X logs in with a password where there is no MAS (dev only; production has
+        # MAS, D85), and syncs only with simplified sliding sync (MSC4186).
+        "password_config": {"enabled": True},
+        "experimental_features": {
+            "msc3575_enabled": True,
+            "msc4028_push_encrypted_events": True,
+        },
         "registration_shared_secret": s.registration_shared_secret,
         "macaroon_secret_key": s.macaroon_secret_key or secrets.token_urlsafe(32),
         "form_secret": s.form_secret or secrets.token_urlsafe(32),

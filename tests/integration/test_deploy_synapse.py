@@ -13,8 +13,10 @@ import json
 import os
 import secrets
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -78,10 +80,10 @@ class Deployed:
         self.synapse_config = synapse_config
 
 
-@pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Deployed]:
+@asynccontextmanager
+async def _deploy(base: Path, mode: str) -> AsyncIterator[Deployed]:
+    """The install steps of docs/operations.md for Synapse and Samsnakk, in ``mode``."""
     pg = _pg()
-    base = tmp_path_factory.mktemp("deployed")
     database = f"synapse_{secrets.token_hex(6)}"
     # What Synapse requires of its database (docs/operations.md).
     await _admin(
@@ -92,7 +94,7 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
     port, as_port = free_port(), free_port()
     config = samsnakk_config(
         base,
-        "synapse_oidc",
+        mode,
         homeserver={"url": f"http://127.0.0.1:{port}", "server_name": SERVER_NAME},
         appservice={"as_token": "a" * 32, "hs_token": "h" * 32, "port": as_port},
         bot={"pickle_key": "p" * 32, "store_dir": str(base / "crypto")},
@@ -106,7 +108,7 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
     passfile.chmod(0o600)  # libpq ignores a password file others can read
     raw = deploy_values(
         base,
-        "synapse_oidc",
+        mode,
         workers=False,
         database={
             "host": pg.host,
@@ -117,8 +119,11 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
         },
         synapse={"port": port, "metrics_port": free_port()},
     )
-    # No login provider is contacted: Synapse loads OIDC metadata in the background.
+    # No login provider or MAS is contacted: Synapse loads OIDC metadata in the background,
+    # and asks MAS only about tokens that are not the appservice's.
     raw["auth"]["idporten"]["issuer"] = f"https://127.0.0.1:{free_port()}/"
+    if mode == "mas":
+        raw["auth"]["mas"] = {"endpoint": f"http://127.0.0.1:{free_port()}/"}
     vals = write_values(base, raw)
     out = base / "out"
     assert main(["deploy", "secrets", "--values", str(vals)]) == 0
@@ -145,9 +150,20 @@ async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[De
             await _admin(pg, f'DROP DATABASE IF EXISTS "{database}"')
 
 
-async def test_samsnakk_doctor_passes_against_the_rendered_deployment(
-    deployed: Deployed,
-) -> None:
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def deployed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Deployed]:
+    async with _deploy(tmp_path_factory.mktemp("deployed"), "synapse_oidc") as d:
+        yield d
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def deployed_mas(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Deployed]:
+    """The production default (auth.mode mas), without MAS itself, which cannot run here."""
+    async with _deploy(tmp_path_factory.mktemp("deployed-mas"), "mas") as d:
+        yield d
+
+
+async def _doctor(deployed: Deployed) -> tuple[int | None, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -161,8 +177,14 @@ async def test_samsnakk_doctor_passes_against_the_rendered_deployment(
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 120)
-    report = out.decode()
-    assert proc.returncode == 0, report + err.decode()
+    return proc.returncode, out.decode() + err.decode()
+
+
+async def test_samsnakk_doctor_passes_against_the_rendered_deployment(
+    deployed: Deployed,
+) -> None:
+    code, report = await _doctor(deployed)
+    assert code == 0, report
     for check in (
         texts.DOCTOR_CHECK_SYNAPSE,
         texts.DOCTOR_CHECK_PING,
@@ -207,3 +229,18 @@ async def test_synapse_metrics_are_served_on_their_own_listener(deployed: Deploy
     status, body = await _get(deployed.metrics_url)
     assert status == 200
     assert b"synapse_build_info{" in body and b'version="1.163.2' in body
+
+
+async def test_the_production_default_starts_with_mas_and_the_bot_works_in_it(
+    deployed_mas: Deployed,
+) -> None:
+    """auth.mode mas: Synapse serves simplified sliding sync and leaves every login to MAS
+    (its own /login is gone: nginx sends /login to MAS), and the bot still gets its device
+    (MSC4190, which MAS forces) and passes the doctor."""
+    code, report = await _doctor(deployed_mas)
+    assert code == 0, report
+    _, body = await _get(f"{deployed_mas.url}/_matrix/client/versions")
+    assert json.loads(body)["unstable_features"].get("org.matrix.simplified_msc3575") is True
+    with pytest.raises(urllib.error.HTTPError) as login:
+        await _get(f"{deployed_mas.url}/_matrix/client/v3/login")
+    assert login.value.code == 404

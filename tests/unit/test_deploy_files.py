@@ -16,9 +16,15 @@ import pytest
 import yaml
 from deploy_inputs import REPO, samsnakk_config, values
 
+from samsnakk_bot.cli import main
 from samsnakk_bot.config import load_config, parse_config
 from samsnakk_bot.deploy_render import DLR_PATH, RenderedFile, render
-from samsnakk_bot.deploy_values import DeployValues, load_values, parse_values
+from samsnakk_bot.deploy_values import (
+    EXAMPLE_CLIENT_IDS,
+    DeployValues,
+    load_values,
+    parse_values,
+)
 from samsnakk_bot.policies import load_policies
 
 DEPLOY = REPO / "deploy"
@@ -32,24 +38,45 @@ def test_every_yaml_file_in_deploy_parses(path: Path) -> None:
     assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict)
 
 
-def _with_client_ids(raw: dict[str, Any]) -> dict[str, Any]:
-    raw["auth"]["idporten"]["client_id"] = "idporten-client"
-    raw["auth"]["helseid"]["client_id"] = "helseid-client"
-    return raw
-
-
-def test_the_values_sample_shows_every_default() -> None:
-    raw = yaml.safe_load((DEPLOY / "values.example.yaml").read_text())
-    sample = parse_values(_with_client_ids(raw))
+def test_the_values_sample_shows_every_default_and_example_client_ids() -> None:
+    sample = load_values(DEPLOY / "values.example.yaml")
     defaults = DeployValues.model_construct().model_dump()
-    defaults["auth"]["idporten"]["client_id"] = "idporten-client"
-    defaults["auth"]["helseid"]["client_id"] = "helseid-client"
+    defaults["auth"]["idporten"]["client_id"] = "eksempel-idporten-klient"
+    defaults["auth"]["helseid"]["client_id"] = "eksempel-helseid-klient"
     assert sample.model_dump() == defaults
+    assert set(EXAMPLE_CLIENT_IDS) >= {
+        sample.auth.idporten.client_id,
+        sample.auth.helseid.client_id,
+    }
 
 
-def test_the_values_sample_without_client_ids_names_them() -> None:
+def test_the_values_sample_renders_as_shipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An operator reads the whole production config before filling anything in (issue 11)."""
+    config = samsnakk_config(tmp_path, "mas")
+    out = tmp_path / "out"
+    argv = ["deploy", "render", "-c", str(config), "--out", str(out)]
+    assert main([*argv, "--values", str(DEPLOY / "values.example.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "auth.idporten.client_id and auth.helseid.client_id still hold the example" in err
+    homeserver = yaml.safe_load((out / "synapse" / "homeserver.yaml").read_text())
+    assert homeserver["matrix_authentication_service"]["enabled"] is True
+    assert "oidc_providers" not in homeserver
+    assert homeserver["password_config"] == {"enabled": False}
+    mas = yaml.safe_load((out / "mas" / "config.yaml").read_text())
+    (provider,) = mas["upstream_oauth2"]["providers"]
+    assert provider["issuer"] == "https://login.example.no/"
+    broker = yaml.safe_load((out / "broker" / "broker.yaml").read_text())
+    assert broker["idporten"]["client_id"] == "eksempel-idporten-klient"
+    assert broker["helseid"]["client_id"] == "eksempel-helseid-klient"
+
+
+def test_without_client_ids_the_values_name_them() -> None:
+    raw = yaml.safe_load((DEPLOY / "values.example.yaml").read_text())
+    raw["auth"]["idporten"]["client_id"] = ""
     with pytest.raises(Exception, match="auth.idporten.client_id is required"):
-        load_values(DEPLOY / "values.example.yaml")
+        parse_values(raw)
 
 
 # --- nginx ------------------------------------------------------------------------------
@@ -169,6 +196,7 @@ def test_compose_runs_every_rendered_worker_with_its_own_file(tmp_path: Path) ->
     services = _compose()["services"]
     raw = yaml.safe_load((COMPOSE / "values.yaml").read_text())
     raw["auth"]["idporten"]["client_id"] = "idporten-client"
+    raw["auth"]["helseid"]["client_id"] = "helseid-client"
     v = parse_values(raw)
     cfg = parse_config(
         yaml.safe_load((COMPOSE / "samsnakk.yaml").read_text()),
@@ -179,6 +207,7 @@ def test_compose_runs_every_rendered_worker_with_its_own_file(tmp_path: Path) ->
             "SAMSNAKK_ANTISPAM_SECRET": "s" * 32,
             "SAMSNAKK_SECURITY_FIELD_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
             "SAMSNAKK_SECURITY_PSEUDONYM_KEY": "cXFxcXFxcXFxcXFxcXFxcXFxcXFxcXFxcXFxcXFxcXE=",
+            "SAMSNAKK_MAS_CLIENT_SECRET": "m" * 32,
         },
     )
     files = render(cfg, load_policies(REPO / "policies"), v)
@@ -193,6 +222,10 @@ def test_compose_runs_every_rendered_worker_with_its_own_file(tmp_path: Path) ->
     assert homeserver["instance_map"]["event_persister1"]["host"] == "event_persister1"
     assert homeserver["redis"]["host"] == "redis"
     assert cfg.appservice.url == "http://samsnakk:29330"
+    # nginx reaches MAS and the broker by their service names.
+    conf = next(f.text for f in files if f.path.name == "samsnakk.conf")
+    assert "server mas:8080;" in conf and "server broker:8090;" in conf
+    assert services["broker"]["command"][0] == "broker"
 
 
 @pytest.mark.skipif(
@@ -260,6 +293,7 @@ def test_systemd_accepts_every_unit_without_a_warning(tmp_path: Path) -> None:
         path.write_text("#!/bin/sh\n")
         path.chmod(0o755)
     units = ["samsnakk.service", "synapse.service", "mas.service", "synapse.target"]
+    units.append("samsnakk-broker.service")
     units.append("synapse-worker@generic_worker1.service")
     proc = subprocess.run(
         ["systemd-analyze", f"--root={tmp_path}", "verify", *units],

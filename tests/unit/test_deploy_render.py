@@ -8,6 +8,7 @@ tests/integration/test_deploy_synapse.py.
 
 from __future__ import annotations
 
+import base64
 import re
 import stat
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from deploy_inputs import (
+    MAS_ADMIN_SECRET,
     ORG_SERVER,
     PSEUDONYM_KEY,
     SERVER_NAME,
@@ -129,6 +131,19 @@ def test_logins_follow_the_mode(loaded: dict[str, dict[str, dict[str, Any]]]) ->
     oidc, mas = loaded["synapse_oidc"]["main"], loaded["mas"]["main"]
     assert oidc["idps"] == ["oidc-idporten", "oidc-ansatt"] and oidc["mas"] is False
     assert mas["idps"] == [] and mas["mas"] is True
+    # The staff provider never logs in to an account it did not make (D88).
+    assert oidc["existing_users"] == {"oidc-idporten": True, "oidc-ansatt": False}
+
+
+def test_every_process_serves_element_x_in_both_modes(
+    loaded: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    """Simplified sliding sync (Element X syncs no other way) and encrypted-event pushes
+    (so that Element X can notify for mentions in a brukerrom)."""
+    for procs in loaded.values():
+        for p in procs.values():
+            assert p["sliding_sync"] is True
+            assert p["push_encrypted_events"] is True
 
 
 def test_the_registration_and_the_mappers_key_come_from_samsnakk_yaml(
@@ -148,11 +163,12 @@ def test_the_registration_and_the_mappers_key_come_from_samsnakk_yaml(
     assert not (conf.parent / "mas").exists()
 
 
-def test_mas_config_uses_private_key_jwt_for_helseid_and_never_the_fodselsnummer(
+def test_mas_and_the_broker_read_only_files_that_exist_and_never_the_fodselsnummer(
     rendered: dict[str, Path],
 ) -> None:
     out = rendered["mas"]
     mas = yaml.safe_load((out / "mas" / "config.yaml").read_text())
+    broker = yaml.safe_load((out / "broker" / "broker.yaml").read_text())
     synapse = yaml.safe_load((out / "synapse" / "homeserver.yaml").read_text())
     shared = Path(synapse["matrix_authentication_service"]["secret_path"])
     # Each side reads its own copy (D71); the copies hold the same secret.
@@ -160,43 +176,65 @@ def test_mas_config_uses_private_key_jwt_for_helseid_and_never_the_fodselsnummer
     assert Path(mas["matrix"]["secret_file"]).read_bytes() == shared.read_bytes()
     assert mas["matrix"]["homeserver"] == SERVER_NAME
     assert mas["passwords"] == {"enabled": False}
-    idporten, helseid = mas["upstream_oauth2"]["providers"]
-    for provider in (idporten, helseid):
-        assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", provider["id"])
-        assert provider["pkce_method"] == "always"
-        assert "pid" not in yaml.safe_dump(provider["claims_imports"])
-    assert idporten["additional_authorization_parameters"]["acr_values"] == "idporten-loa-high"
-    assert idporten["claims_imports"]["displayname"] == {"action": "ignore"}
-    assert helseid["token_endpoint_auth_method"] == "private_key_jwt"
-    assert "client_secret_file" not in helseid
-    # Every file MAS reads exists: `deploy secrets` made them, the operator the client secret.
+    (provider,) = mas["upstream_oauth2"]["providers"]
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", provider["id"])
+    assert provider["pkce_method"] == "always"
+    assert "pid" not in yaml.safe_dump(provider["claims_imports"])
+    # MAS and the broker hold the same client secret, each in its own directory.
+    mas_copy = Path(provider["client_secret_file"])
+    (client,) = broker["clients"]
+    broker_copy = Path(client["client_secret_file"])
+    assert (mas_copy.parent.name, broker_copy.parent.name) == ("mas", "broker")
+    assert mas_copy.read_bytes() == broker_copy.read_bytes()
+    # Every file MAS and the broker read exists: `deploy secrets` made them, the operator
+    # the client secret, the render the copies from samsnakk.yaml (installed in config_dir).
     for path in (
         mas["matrix"]["secret_file"],
         mas["secrets"]["encryption_file"],
-        idporten["client_secret_file"],
         *(k["key_file"] for k in mas["secrets"]["keys"]),
+        broker["staff_key_file"],
+        broker["signing_key_file"],
+        broker["idporten"]["client_secret_file"],
+        broker["helseid"]["private_key_file"],
     ):
         assert Path(path).is_file(), path
+        assert Path(path).parent.name in ("mas", "broker"), path
     encryption = Path(mas["secrets"]["encryption_file"]).read_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", encryption)
     (key,) = mas["secrets"]["keys"]
     assert load_pem_private_key(Path(key["key_file"]).read_bytes(), None).key_size >= 3072
+    helseid_key = Path(broker["helseid"]["private_key_file"]).read_bytes()
+    assert load_pem_private_key(helseid_key, None).key_size >= 3072
+    (admin,) = mas["clients"]
+    assert Path(admin["client_secret_file"]).name == "samsnakk-admin-client-secret"
+    assert (out / "mas" / "samsnakk-admin-client-secret").read_text().strip() == MAS_ADMIN_SECRET
+    assert Path(broker["pseudonym_key_file"]).name == "samsnakk-pseudonym.key"
+    assert (out / "broker" / "samsnakk-pseudonym.key").read_text().strip() == PSEUDONYM_KEY
+    for secret in ("mas/samsnakk-admin-client-secret", "broker/samsnakk-pseudonym.key"):
+        assert stat.S_IMODE((out / secret).stat().st_mode) == 0o600, secret
+    assert not (out / "synapse" / "samsnakk-pseudonym.key").exists()
 
 
 def test_render_refuses_a_login_mode_that_cannot_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = samsnakk_config(tmp_path, "synapse_oidc")  # has security.pseudonym_key
+    no_key = {"field_key": base64.b64encode(b"k" * 32).decode()}
+    config = samsnakk_config(tmp_path, "synapse_oidc", security=no_key)
     vals = write_values(tmp_path, values(tmp_path, "mas", workers=False))
     code = main(["deploy", "render", "-c", str(config), "--values", str(vals), "--out", "x"])
     assert code == 2
-    assert "auth.mode mas cannot be used with security.pseudonym_key" in capsys.readouterr().err
+    assert "auth.mode mas needs security.pseudonym_key" in capsys.readouterr().err
 
-    config = samsnakk_config(tmp_path, "mas")  # no pseudonym key
-    vals = write_values(tmp_path, values(tmp_path, "synapse_oidc", workers=False))
+    config = samsnakk_config(tmp_path, "synapse_oidc")  # no mas section
     code = main(["deploy", "render", "-c", str(config), "--values", str(vals), "--out", "x"])
     assert code == 2
-    assert "needs security.pseudonym_key" in capsys.readouterr().err
+    assert "auth.mode mas needs the mas section" in capsys.readouterr().err
+
+    appservice = {"as_token": "a" * 32, "hs_token": "h" * 32, "msc4190": False}
+    config = samsnakk_config(tmp_path, "mas", appservice=appservice)
+    code = main(["deploy", "render", "-c", str(config), "--values", str(vals), "--out", "x"])
+    assert code == 2
+    assert "needs appservice.msc4190: true" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
@@ -227,7 +265,7 @@ def test_deploy_secrets_never_replaces_a_secret_and_lists_what_is_missing(
     secrets = tmp_path / "secrets"
     assert main(["deploy", "secrets", "--values", str(vals)]) == 1
     out = capsys.readouterr().out
-    assert f"MISSING  {secrets / 'mas' / 'idporten_client_secret'}" in out
+    assert f"MISSING  {secrets / 'broker' / 'idporten_client_secret'}" in out
     assert f"created  {secrets / 'mas' / 'mas_synapse_secret'}" in out
     files = [p for p in secrets.rglob("*") if p.is_file()]
     first = {p: p.read_bytes() for p in files}

@@ -40,7 +40,7 @@ def test_each_service_directory_holds_only_that_services_secrets_in_mas_mode(
 ) -> None:
     secrets = _made(tmp_path, "mas")
 
-    assert sorted(p.name for p in secrets.iterdir()) == ["mas", "redis", "synapse"]
+    assert sorted(p.name for p in secrets.iterdir()) == ["broker", "mas", "redis", "synapse"]
     assert _files(secrets / "synapse") == {
         "synapse_macaroon_secret_key": 0o600,
         "synapse_form_secret": 0o600,
@@ -52,20 +52,30 @@ def test_each_service_directory_holds_only_that_services_secrets_in_mas_mode(
         "mas_synapse_secret": 0o600,
         "mas_encryption": 0o600,
         "mas_signing_rsa.pem": 0o600,
+        "broker_client_secret": 0o600,
+    }
+    # The broker: its keys, and the ID-porten client secret that only it may read.
+    assert _files(secrets / "broker") == {
+        "broker_client_secret": 0o600,
+        "broker_signing_rsa.pem": 0o600,
+        "broker_staff_key": 0o600,
+        "helseid_private_key.pem": 0o600,
     }
     assert _files(secrets / "redis") == {"redis_password": 0o600}
-    for service in ("synapse", "mas", "redis"):
+    for service in ("synapse", "mas", "broker", "redis"):
         assert stat.S_IMODE((secrets / service).stat().st_mode) == 0o700, service
     # A shared secret is one value, copied, so both sides still agree.
     shared = (secrets / "synapse" / "mas_synapse_secret").read_bytes()
     assert (secrets / "mas" / "mas_synapse_secret").read_bytes() == shared
+    client = (secrets / "mas" / "broker_client_secret").read_bytes()
+    assert (secrets / "broker" / "broker_client_secret").read_bytes() == client
     redis = (secrets / "synapse" / "redis_password").read_bytes()
     assert (secrets / "redis" / "redis_password").read_bytes() == redis
 
 
 def test_synapse_oidc_mode_gives_mas_nothing_and_keeps_a_copy_once_made(tmp_path: Path) -> None:
     secrets = _made(tmp_path, "synapse_oidc")
-    assert not (secrets / "mas").exists()
+    assert not (secrets / "mas").exists() and not (secrets / "broker").exists()
     assert "synapse_registration_shared_secret" in _files(secrets / "synapse")
 
     # Losing one copy of a shared secret brings back the same value, not a new one.
@@ -99,7 +109,11 @@ def test_rendered_configs_read_secrets_only_from_their_own_directory(
     if mode == "mas":
         mas_text = (out / "mas" / "config.yaml").read_text()
         assert str(secrets / "synapse") not in mas_text
+        assert str(secrets / "broker") not in mas_text
         assert str(secrets / "mas" / "mas_synapse_secret") in mas_text
+        broker_text = (out / "broker" / "broker.yaml").read_text()
+        for other in ("synapse", "mas"):
+            assert str(secrets / other) not in broker_text
 
 
 def _compose() -> dict[str, Any]:
@@ -120,6 +134,7 @@ def test_compose_mounts_each_service_only_its_own_secrets() -> None:
         "postgres": {"./secrets/postgres"},
         "redis": {"./secrets/redis"},
         "mas": {"./secrets/mas"},
+        "broker": {"./secrets/broker"},
         "samsnakk": set(),
         "nginx": set(),
     }
@@ -158,6 +173,16 @@ def test_systemd_hides_every_other_services_secrets() -> None:
     assert {"/etc/samsnakk", "/etc/samsnakk-secrets/synapse", "/etc/matrix-synapse"} <= _hidden(
         "mas.service"
     )
+    assert "/etc/samsnakk-secrets/broker" in _hidden("mas.service")
+    assert {
+        "/etc/samsnakk",
+        "/etc/samsnakk-secrets/synapse",
+        "/etc/samsnakk-secrets/mas",
+        "/etc/matrix-synapse",
+        "/etc/mas",
+    } <= _hidden("samsnakk-broker.service")
+    for unit in ("synapse.service", "synapse-worker@.service"):
+        assert "/etc/samsnakk-secrets/broker" in _hidden(unit), unit
     assert {"/etc/samsnakk-secrets", "/etc/matrix-synapse"} <= _hidden("samsnakk.service")
     assert _unit("samsnakk.service")["EnvironmentFile"] == ["/etc/samsnakk/secrets.env"]
 
