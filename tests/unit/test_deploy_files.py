@@ -103,7 +103,11 @@ def test_nginx_never_proxies_the_admin_api_or_samsnakk(tmp_path: Path) -> None:
         modifier, body = locations[path]
         # ^~ wins over every regex location, so nothing below can route these paths.
         assert (modifier, body.strip()) == ("^~", "return 404;"), path
-    assert "29330" not in conf and "samsnakk_dlr" not in conf
+    assert "samsnakk_dlr" not in conf
+    # Samsnakk's listener is reachable for one page only, and only to read it.
+    assert conf.count("29330") == 1 and conf.count("proxy_pass http://samsnakk_public;") == 1
+    modifier, body = locations["/velkommen"]
+    assert modifier == "=" and "limit_except GET" in body
     assert "9093" not in conf and "9000" not in conf and "8081" not in conf
     assert locations[r"^/_matrix/client/(r0|v3)/sync$"][1].strip() == (
         "proxy_pass http://synapse_generic;"
