@@ -158,6 +158,23 @@ class Guard(RoomUseCase):
             room_id, str(event.get("sender")), "settings_restored", details={"type": etype}
         )
 
+    async def _restore_alias(self, room_id: str, alias: str, attempts: int = 5) -> None:
+        """Point the alias home, then name it canonical. The upgrade moves the alias while
+        we work, and Synapse refuses a canonical alias that points elsewhere, so try again."""
+        for attempt in range(attempts):
+            if await self.d.actions.alias_target(alias) != room_id:
+                await self.d.actions.point_alias(alias, room_id)
+            try:
+                await self.d.actions.set_state(
+                    room_id, "m.room.canonical_alias", {"alias": alias}
+                )
+                return
+            except Exception:
+                if attempt == attempts - 1:
+                    raise
+                log.info("alias of %s moved again while restoring it; trying again", room_id)
+                await asyncio.sleep(0.2 * (attempt + 1))
+
     async def _on_alias(self, event: dict[str, Any]) -> None:
         """An upgrade made with the bot's token moves the room's alias to the successor."""
         room_id = str(event.get("room_id"))
@@ -168,9 +185,7 @@ class Guard(RoomUseCase):
         alias = f"#{self.d.policies.policy.room.alias_prefix}{room.label}:{server}"
         if (event.get("content") or {}).get("alias") == alias:
             return
-        if await self.d.actions.alias_target(alias) != room_id:
-            await self.d.actions.point_alias(alias, room_id)
-        await self.d.actions.set_state(room_id, "m.room.canonical_alias", {"alias": alias})
+        await self._restore_alias(room_id, alias)
         await self.audit(
             room_id,
             str(event.get("sender")),

@@ -37,7 +37,7 @@ async def test_a_checkpoint_reaches_the_admin_room_encrypted_with_only_seq_and_h
         tasks,
     )
     try:
-        room = await join_admin_room(app, admin, "nav-askoy", "NAV Askøy")
+        room = await join_admin_room(app, admin, "kleppesto-legekontor", "Kleppestø legekontor")
         mark = len(admin.seen)
         await checkpoints.start()
         for _ in range(3):

@@ -128,6 +128,7 @@ def test_every_secret_file_of_the_rendered_synapse_config_is_checked(tmp_path: P
             "idporten_client_secret",
             "samsnakk-pseudonym.key",
             "staff_oidc_client_secret",
+            "synapse_staff_key",
             "samsnakk-antispam-secret",
         ]
     )
