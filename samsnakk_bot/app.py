@@ -38,11 +38,12 @@ from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.calendar import MeetingCalendar
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.guard import Guard
-from samsnakk_bot.services.idporten import IdPortenAccounts
+from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
+from samsnakk_bot.services.offboarding import Offboarding
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
@@ -58,6 +59,7 @@ from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.meetings import MeetingRepo
+from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
@@ -105,6 +107,7 @@ class SamsnakkApp:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.directory = DirectoryRepo(self.db, self.cipher)
         self.polls = PollRepo(self.db)
+        self.offboarded = OffboardedRepo(self.db)
         self._build_varsler()
         self.deps = RoomDeps(
             bot_user_id=bot,
@@ -120,6 +123,7 @@ class SamsnakkApp:
                 self.directory,
                 self.policies,
                 server_name=cfg.homeserver.server_name,
+                offboarded=self.offboarded,
             ),
             audit=self.audit,
             access=self.access,
@@ -130,9 +134,16 @@ class SamsnakkApp:
             notify=self.varsler,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
-        self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
+        self.codes = CodeRepo(self.db)
+        self.onboarding = OnboardingService(self.deps, self.codes, _derive(key, b"code"))
+        fnr_limit = FnrLimit(
+            FnrLookupRepo(self.db), self.clock, lambda: self.policies.policy.onboarding, self.audit
+        )
         idporten = IdPortenAccounts(
-            cfg.security.pseudonym_key_bytes, cfg.homeserver.server_name, self._room_deleter()
+            cfg.security.pseudonym_key_bytes,
+            cfg.homeserver.server_name,
+            self._room_deleter(),
+            fnr_limit,
         )
         self.rooms_service = BrukerromService(self.deps, self.approvals, self.onboarding, idporten)
         self.meetings = MeetingRepo(self.db)
@@ -155,8 +166,17 @@ class SamsnakkApp:
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
         self.admin_rooms = AdminRoomRepo(self.db)
+        self.offboarding = Offboarding(
+            self.deps,
+            self.rooms_service,
+            self.directory,
+            self.meetings,
+            self.codes,
+            self.offboarded,
+            self.synapse_admin,
+        )
         self.admin = AdminService(
-            self.deps, self.admin_rooms, self.db, self.directory, self.meetings
+            self.deps, self.admin_rooms, self.db, self.directory, self.offboarding
         )
         self.admin.register(self.commands)
         self.retention = RetentionService(
@@ -166,7 +186,9 @@ class SamsnakkApp:
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
-        self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
+        self.poll_answers = PollAnswers(
+            self.polls, self.requests, self.commands, self.audit, self.clock
+        )
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
         )
@@ -237,6 +259,11 @@ class SamsnakkApp:
             raise ConfigError(
                 "policies: room.close_mode is 'delete', which needs homeserver.admin_token "
                 "(a Synapse server admin's access token) in the config"
+            )
+        if self.policies.policy.offboarding.deactivate_account and token is None:
+            raise ConfigError(
+                "policies: offboarding.deactivate_account is true, which needs "
+                "homeserver.admin_token (a Synapse server admin's access token) in the config"
             )
         self.synapse_admin = SynapseAdmin(self.cfg.homeserver.url, token) if token else None
         return self.synapse_admin

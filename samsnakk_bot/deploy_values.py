@@ -144,8 +144,9 @@ class Mas(_Section):
 
 # MAS templates run on the upstream provider's claims (MiniJinja, not ours).
 # ID-porten's `sub` is a pairwise pseudonym (base64): lower-cased it is a valid localpart, and it
-# never carries the fødselsnummer (`pid`).
-BRUKER_LOCALPART = "{{ user.sub | lower }}"
+# never carries the fødselsnummer (`pid`). The `b-` prefix is the bruker namespace, as in
+# synapse_oidc mode: Samsnakk tells a bruker from staff by it (domain/standing.py).
+BRUKER_LOCALPART = "b-{{ user.sub | lower }}"
 STAFF_LOCALPART = (
     "{{ (user.given_name ~ '.' ~ user.family_name) | lower | replace(' ', '-')"
     " | replace('æ', 'ae') | replace('ø', 'o') | replace('å', 'aa') }}"
