@@ -186,6 +186,7 @@ class SamsnakkApp:
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
+        self.commands.set_role_resolver(self.deps.people.command_role)
         self.poll_answers = PollAnswers(
             self.polls, self.requests, self.commands, self.audit, self.clock
         )
@@ -288,6 +289,16 @@ class SamsnakkApp:
             if listed or (account is not None and account.role == "admin"):
                 return Reply(texts.ADMIN_USE_ADMIN_ROOM, None)
             return Reply(texts.ADMIN_ONLY, None)
+        if await self.deps.people.is_offboarded(sender):
+            await self.audit.append(
+                ts_ms=self.clock.now_ms(),
+                actor=sender,
+                action="offboarded_refused",
+                room_id=room_id,
+                details={"command": command},
+            )
+            answer = texts.OFFBOARDED_CANNOT_CREATE if command == "rom ny" else texts.OFFBOARDED
+            return Reply(answer, None)
         if await self.brukerrom.get(room_id) is not None:
             await self.audit.append(
                 ts_ms=self.clock.now_ms(),

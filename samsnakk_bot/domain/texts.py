@@ -1664,6 +1664,10 @@ OFFBOARDED_CANNOT_CREATE = (
     "Kontoen din er deaktivert i Samsnakk, så du kan ikke opprette rom. Ta kontakt med "
     "administratoren i organisasjonen din hvis dette er feil."
 )
+OFFBOARDED = (
+    "Kontoen din er deaktivert i Samsnakk, så du kan ikke bruke denne kommandoen lenger. Ta "
+    "kontakt med administratoren i organisasjonen din hvis dette er feil."
+)
 OFFBOARDED_CREATOR_GONE = (
     "Den som opprettet rommet, er ikke lenger med i Samsnakk, så ingen blir invitert. "
     "Rommet lukkes. Den som hjelper deg, kan lage et nytt."

@@ -24,6 +24,7 @@ from samsnakk_bot.domain.brukerrom import (
 )
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -112,8 +113,7 @@ class BrukerromService(RoomUseCase):
             found_bruker = await self.d.people.resolve(parsed.bruker)
             if not isinstance(found_bruker, Found):
                 raise CommandProblem(found_bruker.problem)
-        role = await self.d.people.role_of(bruker)
-        if role is not None and role != "bruker":
+        if await self.d.people.standing(bruker) is Standing.STAFF:
             raise CommandProblem(texts.bruker_is_staff(await self.d.people.name(bruker)))
         room = await self.create(ctx.sender, bruker, proposed)
         names = [await self.d.people.name(u) for u in proposed]

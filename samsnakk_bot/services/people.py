@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, TargetKind
-from samsnakk_bot.domain.standing import Signals, Standing, standing
+from samsnakk_bot.domain.standing import Signals, Standing, in_bruker_namespace, standing
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.ports import RoomActions
 from samsnakk_bot.store import AccountRepo
@@ -179,6 +179,20 @@ class People:
         viewers = hf.report_viewers if hf is not None else ()
         return user_id in viewers or any(user_id in o.admins for o in orgs.organisations)
 
-    async def role_of(self, user_id: str) -> str | None:
+    async def command_role(self, user_id: str) -> str | None:
+        """The role that decides which commands someone may use, from what production sets.
+
+        Offboarded: none (D62). An active directory entry: ansatt. Then the dev stack's
+        ``accounts.role``, an admin named in policies, and the bruker namespace.
+        """
+        if await self.is_offboarded(user_id):
+            return None
+        entry = await self._entry(user_id)
+        if entry is not None and entry.active:
+            return "ansatt"
         account = await self._accounts.get(user_id)
-        return account.role if account else None
+        if account is not None:
+            return account.role
+        if self._listed(user_id):
+            return "admin"
+        return "bruker" if in_bruker_namespace(user_id) else None

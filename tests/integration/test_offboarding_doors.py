@@ -179,6 +179,29 @@ async def test_an_offboarded_staff_member_cannot_create_rooms(
     assert "offboarded_refused" in actions
 
 
+async def test_staff_role_comes_from_the_directory_and_ends_at_offboarding(
+    app: SamsnakkApp, synapse: RunningSynapse, make_user: UserFactory, client_dir: Path
+) -> None:
+    """As in production: no role is recorded for the account, only the directory entry."""
+    kari = await new_user(synapse, client_dir)
+    per = await make_user("bruker", None, "Per")
+    try:
+        await list_in_directory(app, kari.user_id, "Kari Sykepleier", "askoy-kommune", "sykepleier")
+        dm = await dm_with_bot(app, kari)
+        await command(app, kari, dm, "!katalog sykepleier askøy", "Treff")
+        await command(app, kari, dm, f"!rom ny {per.user_id}", "er opprettet")
+
+        await app.admin.offboard(kari.user_id, None, "@admin:samsnakk.localhost", "askoy-kommune")
+        refused = await command(app, kari, dm, "!katalog sykepleier askøy", "deaktivert")
+        assert "Treff" not in refused and "Ta kontakt med administratoren" in refused
+        entries = [e for e in await app.audit.for_actor(kari.user_id)]
+        assert [e.details for e in entries if e.action == "offboarded_refused"] == [
+            {"command": "katalog"}
+        ]
+    finally:
+        await kari.stop()
+
+
 async def test_policy_can_deactivate_the_homeserver_account_too(
     app: SamsnakkApp, make_user: UserFactory
 ) -> None:
