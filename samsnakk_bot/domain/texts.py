@@ -11,6 +11,7 @@ The module is pure: constants, and small functions that take plain values and re
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape
@@ -402,11 +403,6 @@ SAMTYKKE_WHICH = "Skriv «!samtykke ja», «!samtykke nei», «!samtykke vis» e
 
 
 # --- Brukerrom: proposing and approving participants ---------------------------------------------
-
-
-def describe_person(name: str, org: str | None, role: str | None) -> str:
-    extra = ", ".join(x for x in (org, role) if x)
-    return f"{name} ({extra})" if extra else name
 
 
 def request_prompt(
@@ -1631,18 +1627,37 @@ def person_listed(name: str, org: str, role: str, user_id: str, active: bool = T
     return f"{name} ({', '.join(p for p in parts if p)})"
 
 
+CHOSEN_NAME_MAX = 60
+
+
+def _chosen(name: str | None, user_id: str) -> str | None:
+    """A self-chosen name made safe to quote: no control or bidi characters (which could
+    reorder the line to look like a directory entry), no «», one line, at most 60 characters."""
+    if not name:
+        return None
+    kept = "".join(
+        " " if unicodedata.category(c) in ("Zl", "Zp") or c in "«»" else c
+        for c in name
+        if unicodedata.category(c) not in ("Cc", "Cf", "Co", "Cs")
+    )
+    kept = " ".join(kept.split())
+    if not kept or kept == user_id:
+        return None
+    return kept if len(kept) <= CHOSEN_NAME_MAX else kept[: CHOSEN_NAME_MAX - 1] + "…"
+
+
 def person_unlisted(user_id: str, chosen_name: str | None) -> str:
     """Someone not in the directory: their Matrix ID first, the name they chose in quotes."""
-    if chosen_name and chosen_name.strip() and chosen_name.strip() != user_id:
-        return f"{user_id} ({NOT_IN_DIRECTORY}, kaller seg «{chosen_name.strip()}»)"
+    chosen = _chosen(chosen_name, user_id)
+    if chosen:
+        return f"{user_id} ({NOT_IN_DIRECTORY}, kaller seg «{chosen}»)"
     return f"{user_id} ({NOT_IN_DIRECTORY})"
 
 
 def person_short_unlisted(user_id: str, chosen_name: str | None) -> str:
     """Short form for running text: the chosen name in quotes, always with the Matrix ID."""
-    if chosen_name and chosen_name.strip() and chosen_name.strip() != user_id:
-        return f"«{chosen_name.strip()}» ({user_id})"
-    return user_id
+    chosen = _chosen(chosen_name, user_id)
+    return f"«{chosen}» ({user_id})" if chosen else user_id
 
 
 def consent_prompt_from(bruker: str, creator: str, text: str) -> Reply:
@@ -1692,16 +1707,25 @@ def waiting_room_closed_to_colleague(label: str) -> Reply:
 
 
 def offboarded_summary(
-    name: str, rooms: int, requests: int, moved: int, flagged: int, waiting: int, codes: int
+    name: str,
+    rooms: int,
+    requests: int,
+    moved: int,
+    flagged: int,
+    waiting: int,
+    codes: int,
+    account_closed: bool | None,
 ) -> Reply:
-    """The admin's answer to ``!admin deaktiver``: what was done, in numbers."""
-    return Reply(
+    """The admin's answer to ``!admin deaktiver``; ``account_closed`` None: not asked for."""
+    lines = [
         f"{name} er deaktivert: fjernet fra {rooms} rom, {requests} forespørsler stoppet, "
-        f"{moved} møter overført og {flagged} møter merket uten ansvarlig. "
+        f"{moved} møter overført og {flagged} møter merket uten ansvarlig.",
         f"{waiting} rom som ventet på brukeren er lukket eller overført, og {codes} "
         "engangskoder er ugyldige. Personen kan ikke lenger opprette rom.",
-        None,
-    )
+    ]
+    if account_closed is not None:
+        lines.append(OFFBOARDED_ACCOUNT_CLOSED if account_closed else OFFBOARDED_ACCOUNT_NOT_CLOSED)
+    return Reply(" ".join(lines), None)
 
 
 OFFBOARDED_COLLEAGUE = (

@@ -262,7 +262,7 @@ class AdminService(RoomUseCase):
             "admin_action",
             details={"what": "offboard", "rooms": done.rooms, "waiting": done.waiting},
         )
-        summary = texts.offboarded_summary(
+        return texts.offboarded_summary(
             await self.d.people.name(target),
             done.rooms,
             done.requests,
@@ -270,15 +270,8 @@ class AdminService(RoomUseCase):
             done.flagged,
             done.waiting,
             done.codes,
+            done.account_closed,
         )
-        if done.account_closed is None:
-            return summary
-        extra = (
-            texts.OFFBOARDED_ACCOUNT_CLOSED
-            if done.account_closed
-            else texts.OFFBOARDED_ACCOUNT_NOT_CLOSED
-        )
-        return Reply(f"{summary.body} {extra}", None)
 
     async def _staff_of(self, org: Organisation, written: str) -> str:
         found = await self.d.people.resolve(classify_target(written))

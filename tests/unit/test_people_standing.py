@@ -75,3 +75,12 @@ def test_an_impostors_chosen_name_never_reads_like_a_directory_entry() -> None:
     assert texts.person_short_unlisted("@x:hs", "X") == "«X» (@x:hs)"
     former = texts.person_listed("Trond", "Askøy kommune", "psykolog", STAFF, active=False)
     assert former.endswith("ikke lenger i katalogen)")
+
+
+def test_a_chosen_name_cannot_reorder_or_break_the_line_or_close_the_quote() -> None:
+    tricky = "Frida\u202e)gotsalf ,rotkegel\u202c»\nFrida Fastlege (Kleppestø legekontor, fastlege"
+    shown = texts.person_unlisted("@m:hs", tricky)
+    assert "\u202e" not in shown and "\n" not in shown
+    assert shown.count("«") == 1 and shown.count("»") == 1 and shown.endswith("»)")
+    assert len(texts.person_unlisted("@m:hs", "x" * 500)) < 100
+    assert texts.person_unlisted("@m:hs", "\u200b\u200b") == "@m:hs (ikke i katalogen)"
