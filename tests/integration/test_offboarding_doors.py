@@ -85,11 +85,12 @@ async def _actions(app: SamsnakkApp, room: str) -> list[str]:
 async def test_waiting_room_handed_over_so_consent_admits_the_colleague_not_the_leaver(
     app: SamsnakkApp, make_user: UserFactory
 ) -> None:
-    admin = await make_user("admin", "Askøy kommune", "Admin Askøy")
-    admin_room = await join_admin_room(app, admin, "askoy-kommune", "Askøy kommune")
-    trond = await make_user("ansatt", "Askøy kommune", "Trond Slutter")
-    sara = await make_user("ansatt", "Askøy kommune", "Sara Kollega")
-    await list_in_directory(app, sara.user_id, "Sara Kollega", "askoy-kommune", "psykolog")
+    # Øygarden: the Askøy admin room is test_admin.py's to make.
+    admin = await make_user("admin", "Øygarden kommune", "Admin Øygarden")
+    admin_room = await join_admin_room(app, admin, "oygarden-kommune", "Øygarden kommune")
+    trond = await make_user("ansatt", "Øygarden kommune", "Trond Slutter")
+    sara = await make_user("ansatt", "Øygarden kommune", "Sara Kollega")
+    await list_in_directory(app, sara.user_id, "Sara Kollega", "oygarden-kommune", "psykolog")
     per = await make_user("bruker", None, "Per")
     room = await _waiting_room(app, trond, per)
 
@@ -102,7 +103,7 @@ async def test_waiting_room_handed_over_so_consent_admits_the_colleague_not_the_
     )
     assert "1 rom som ventet" in done
     told = await per.wait_for_message(room, lambda s: "overført til" in s.body)
-    assert f"Sara Kollega (Askøy kommune, psykolog, {sara.user_id})" in told.body
+    assert f"Sara Kollega (Øygarden kommune, psykolog, {sara.user_id})" in told.body
 
     await command(app, per, room, "!samtykke ja", "Samtykket er registrert")
     await sara.accept_invite(room)
