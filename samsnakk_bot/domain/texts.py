@@ -1758,5 +1758,6 @@ AUDIT_ACTION_LABELS.update(
         "creator_handed_over": "overførte rommet fra {subject}, som har sluttet",
         "poll_answer_refused": "sendte et svar som ikke hørte til spørsmålet; det ble avvist",
         "creator_not_admitted": "inviterte ikke {subject}, som har sluttet",
+        "offboarded_refused": "prøvde en kommando etter å ha sluttet, men fikk ikke lov",
     }
 )

@@ -84,3 +84,15 @@ def test_a_chosen_name_cannot_reorder_or_break_the_line_or_close_the_quote() -> 
     assert shown.count("«") == 1 and shown.count("»") == 1 and shown.endswith("»)")
     assert len(texts.person_unlisted("@m:hs", "x" * 500)) < 100
     assert texts.person_unlisted("@m:hs", "\u200b\u200b") == "@m:hs (ikke i katalogen)"
+
+
+def test_every_issue_12_audit_action_in_a_room_reads_as_norwegian() -> None:
+    for action in (
+        "code_voided",
+        "creator_handed_over",
+        "poll_answer_refused",
+        "creator_not_admitted",
+        "offboarded_refused",
+    ):
+        line = texts.innsyn_log([(0, "@a:hs", "@b:hs", action, {})], {"@a:hs": "A"}).body
+        assert action not in line and "ukjent" not in line, line
