@@ -20,7 +20,8 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     trond = await make_user("ansatt", "Askøy kommune", "Trond Psykolog")
     per = await make_user("bruker", None, "Per")
     vera = await make_user("ansatt", "NAV Askøy", "Vera Veileder")
-    await list_in_directory(app, vera.user_id, "Vera Veileder", "nav-askoy", "veileder")
+    # The directory's name, not the display name, is what the bruker is shown.
+    await list_in_directory(app, vera.user_id, "Ingrid Veileder", "nav-askoy", "veileder")
     bot = app.cfg.bot_user_id
 
     room = await create_brukerrom(app, trond, per)
@@ -33,7 +34,7 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     prompt = await per.wait_for_message(
         room, lambda s: s.sender == bot and "Forespørsel 1" in s.body, after=prompt_mark
     )
-    assert f"Vera Veileder (NAV Askøy, veileder, {vera.user_id})" in prompt.body
+    assert f"Ingrid Veileder (NAV Askøy, veileder, {vera.user_id})" in prompt.body
     assert f"{trond.user_id} (ikke i katalogen, kaller seg «Trond Psykolog»)" in prompt.body
     assert prompt.msgtype == "m.text"
     assert prompt.content["m.mentions"] == {"user_ids": [per.user_id]}
@@ -52,7 +53,7 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     assert heard.decrypted and "17. november" in heard.body
 
     listing = await command(app, trond, room, "!deltakere", "Disse er med")
-    assert f"Vera Veileder (NAV Askøy, veileder, {vera.user_id})" in listing
+    assert f"Ingrid Veileder (NAV Askøy, veileder, {vera.user_id})" in listing
     assert f"foreslått av «Trond Psykolog» ({trond.user_id})" in listing
 
     await command(app, per, room, f"!fjern {vera.user_id}", "er fjernet")
