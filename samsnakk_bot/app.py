@@ -48,11 +48,12 @@ from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.device_trust import DeviceTrust
 from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.identity_notices import IdentityNotices
-from samsnakk_bot.services.idporten import IdPortenAccounts
+from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
+from samsnakk_bot.services.offboarding import Offboarding
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
@@ -74,6 +75,7 @@ from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.identity_pins import IdentityPinRepo
 from samsnakk_bot.store.meetings import MeetingRepo
+from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
@@ -132,6 +134,7 @@ class SamsnakkApp:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.directory = DirectoryRepo(self.db, self.cipher)
         self.polls = PollRepo(self.db)
+        self.offboarded = OffboardedRepo(self.db)
         self._build_varsler()
         self.deps = RoomDeps(
             bot_user_id=bot,
@@ -147,6 +150,7 @@ class SamsnakkApp:
                 self.directory,
                 self.policies,
                 server_name=cfg.homeserver.server_name,
+                offboarded=self.offboarded,
             ),
             audit=self.audit,
             access=self.access,
@@ -157,12 +161,17 @@ class SamsnakkApp:
             notify=self.varsler,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
-        self.onboarding = OnboardingService(self.deps, CodeRepo(self.db), _derive(key, b"code"))
+        self.codes = CodeRepo(self.db)
+        self.onboarding = OnboardingService(self.deps, self.codes, _derive(key, b"code"))
+        fnr_limit = FnrLimit(
+            FnrLookupRepo(self.db), self.clock, lambda: self.policies.policy.onboarding, self.audit
+        )
         deleter = self._room_deleter()
         idporten = IdPortenAccounts(
             cfg.security.pseudonym_key_bytes,
             cfg.homeserver.server_name,
             self._account_maker(deleter),
+            fnr_limit,
         )
         self.rooms_service = BrukerromService(
             self.deps, self.approvals, self.onboarding, idporten, cfg.onboarding_links
@@ -186,8 +195,17 @@ class SamsnakkApp:
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
+        self.offboarding = Offboarding(
+            self.deps,
+            self.rooms_service,
+            self.directory,
+            self.meetings,
+            self.codes,
+            self.offboarded,
+            self.synapse_admin,
+        )
         self.admin = AdminService(
-            self.deps, self.admin_roster, self.db, self.directory, self.meetings
+            self.deps, self.admin_roster, self.db, self.directory, self.offboarding
         )
         self.admin.register(self.commands)
         self.upgrader = RoomUpgrader(self.deps, self.access, self.refused_rooms, self.db)
@@ -213,8 +231,11 @@ class SamsnakkApp:
             self.admin.org_for, self.directory, self.policies.organisations, self.audit, self.clock
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
+        self.commands.set_role_resolver(self.deps.people.command_role)
         self._build_device_trust()
-        self.poll_answers = PollAnswers(self.polls, self.requests, self.commands)
+        self.poll_answers = PollAnswers(
+            self.polls, self.requests, self.commands, self.audit, self.clock
+        )
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self._audit_refusal, self.metrics
         )
@@ -305,6 +326,11 @@ class SamsnakkApp:
                 "policies: room.close_mode is 'delete', which needs homeserver.admin_token "
                 "(a Synapse server admin's access token) in the config"
             )
+        if self.policies.policy.offboarding.deactivate_account and token is None:
+            raise ConfigError(
+                "policies: offboarding.deactivate_account is true, which needs "
+                "homeserver.admin_token (a Synapse server admin's access token) in the config"
+            )
         self.synapse_admin = SynapseAdmin(self.cfg.homeserver.url, token) if token else None
         return self.synapse_admin
 
@@ -328,6 +354,16 @@ class SamsnakkApp:
             if await self.admin_roster.is_admin_anywhere(sender):
                 return Reply(texts.ADMIN_USE_ADMIN_ROOM, None)
             return Reply(texts.ADMIN_ONLY, None)
+        if await self.deps.people.is_offboarded(sender):
+            await self.audit.append(
+                ts_ms=self.clock.now_ms(),
+                actor=sender,
+                action="offboarded_refused",
+                room_id=room_id,
+                details={"command": command},
+            )
+            answer = texts.OFFBOARDED_CANNOT_CREATE if command == "rom ny" else texts.OFFBOARDED
+            return Reply(answer, None)
         if await self.brukerrom.get(room_id) is not None:
             await self.audit.append(
                 ts_ms=self.clock.now_ms(),

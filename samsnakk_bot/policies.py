@@ -138,8 +138,19 @@ class OnboardingPolicy(_Model):
     code_ttl: timedelta = timedelta(hours=72)
     max_failed_attempts: Annotated[int, Field(ge=1, le=20)] = 5
     attempt_window: timedelta = timedelta(hours=1)
+    # «!rom ny fnr:» per ansatt per fnr_window: enough for a busy day, too few to probe numbers.
+    max_fnr_rooms: Annotated[int, Field(ge=1, le=100)] = 10
+    fnr_window: timedelta = timedelta(hours=1)
 
-    _check_positive = field_validator("code_ttl", "attempt_window")(_positive)
+    _check_positive = field_validator("code_ttl", "attempt_window", "fnr_window")(_positive)
+
+
+class OffboardingPolicy(_Model):
+    """What «!admin deaktiver» does beyond Samsnakk itself."""
+
+    # Also deactivate the person's account on the homeserver (needs homeserver.admin_token).
+    # Off by default: the organisation's own identity provider usually ends the login.
+    deactivate_account: bool = False
 
 
 VarselChannel = Literal["app", "sms", "epost"]
@@ -219,6 +230,7 @@ class Policy(_Model):
     consent: ConsentPolicy
     approval: ApprovalPolicy = ApprovalPolicy()
     onboarding: OnboardingPolicy = OnboardingPolicy()
+    offboarding: OffboardingPolicy = OffboardingPolicy()
     varsler: VarselPolicy = VarselPolicy()
     meetings: MeetingPolicy = MeetingPolicy()
     retention: RetentionPolicy = RetentionPolicy()

@@ -49,10 +49,36 @@ def read_response(content: dict[str, Any]) -> tuple[str, str] | None:
     return poll_id, answers[0]
 
 
-def command_for_answer(purpose: str, answer: str, number: int | None) -> str | None:
-    """The command a poll answer stands for: it then goes through the same checks and audit."""
+# A request poll's answer IDs name the request. The answer ID is inside the ciphertext, while
+# the relation to the poll is cleartext (Element X sends it outside the encrypted payload), so
+# only the ID binds a "Godkjenn" to the request the bruker saw.
+APPROVE = "godkjenn"
+REJECT = "avsla"
+
+
+def request_answer_ids(request_id: int) -> tuple[str, str]:
+    """(approve, reject) answer IDs of the poll for request ``request_id`` (its database ID)."""
+    return f"{APPROVE}-r{request_id}", f"{REJECT}-r{request_id}"
+
+
+class Mismatch:
+    """An answer that belongs to another question: refused, never translated."""
+
+
+MISMATCH = Mismatch()
+
+
+def command_for_answer(
+    purpose: str, answer: str, request_id: int | None, number: int | None
+) -> str | Mismatch | None:
+    """The command a poll answer stands for: it then goes through the same checks and audit.
+
+    ``None`` for an answer to a poll that needs none any more (e.g. its request is gone);
+    :data:`MISMATCH` for a request poll answered with anything but that request's own IDs.
+    """
     if purpose == "consent":
         return {"ja": "!samtykke ja", "nei": "!samtykke nei"}.get(answer)
-    if purpose == "request" and number is not None:
-        return {"godkjenn": f"!godkjenn {number}", "avsla": f"!avslå {number}"}.get(answer)
-    return None
+    if purpose != "request" or request_id is None or number is None:
+        return None
+    approve, reject = request_answer_ids(request_id)
+    return {approve: f"!godkjenn {number}", reject: f"!avslå {number}"}.get(answer, MISMATCH)

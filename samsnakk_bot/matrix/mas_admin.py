@@ -98,7 +98,7 @@ class MasAdmin:
         if status != 200:
             raise MasAdminError("GET", path, status, answer)
         attributes = answer["data"]["attributes"]
-        # A locked account cannot log in either: say so rather than invite into it.
+        # Reported, not refused: the caller answers alike whatever the account's history.
         if attributes.get("deactivated_at") or attributes.get("locked_at"):
             return AccountState.DEACTIVATED
         return AccountState.EXISTS

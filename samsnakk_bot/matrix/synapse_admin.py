@@ -67,3 +67,9 @@ class SynapseAdmin:
             return AccountState.DEACTIVATED if found.get("deactivated") else AccountState.EXISTS
         await self._call("PUT", path, {"displayname": display_name})
         return AccountState.CREATED
+
+    async def deactivate(self, user_id: str) -> None:
+        """Deactivate a local account (offboarding, when policy says so): its logins and
+        devices end. ``erase`` stays off, so the audit trail keeps naming the person."""
+        path = f"/_synapse/admin/v1/deactivate/{quote(user_id, safe='')}"
+        await self._call("POST", path, {"erase": False})

@@ -22,12 +22,12 @@ from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
 from samsnakk_bot.report_output import figures_png
 from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.offboarding import Offboarded, Offboarding
 from samsnakk_bot.services.people import Found
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store import Database
-from samsnakk_bot.store.audit import AuditEntry, NewAuditEntry
+from samsnakk_bot.store.audit import AuditEntry
 from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.report_queries import usage_figures
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,14 @@ class AdminService(RoomUseCase):
         roster: AdminRoster,
         db: Database,
         directory: DirectoryRepo,
-        meetings: MeetingRepo,
+        offboarding: Offboarding,
     ) -> None:
         super().__init__(deps)
         self._roster = roster
         self._admin_rooms = roster.rooms
         self._db = db
         self._directory = directory
-        self._meetings = meetings
-        # Offboarding notices still going out; held so they are not collected mid-send.
-        self._notice_tasks: set[asyncio.Task[None]] = set()
+        self._offboarding = offboarding
 
     def register(self, commands: CommandService) -> None:
         commands.add_handler("admin rapport", guarded(self.rapport))
@@ -247,14 +245,25 @@ class AdminService(RoomUseCase):
             raise CommandProblem(texts.ADMIN_WHO)
         target = await self._staff_of(org, who)
         colleague = await self._staff_of(org, to) if to else None
-        result = await self.offboard(target, colleague, ctx.sender)
+        if colleague is not None and await self.d.people.is_offboarded(colleague):
+            raise CommandProblem(texts.OFFBOARDED_COLLEAGUE)
+        done = await self.offboard(target, colleague, ctx.sender, org.id)
         await self.audit(
             ctx.room_id,
             ctx.sender,
             "admin_action",
-            details={"what": "offboard", "rooms": result[0]},
+            details={"what": "offboard", "rooms": done.rooms, "waiting": done.waiting},
         )
-        return texts.offboarded_done(await self.d.people.name(target), *result)
+        return texts.offboarded_summary(
+            await self.d.people.name(target),
+            done.rooms,
+            done.requests,
+            done.moved,
+            done.flagged,
+            done.waiting,
+            done.codes,
+            done.account_closed,
+        )
 
     async def _staff_of(self, org: Organisation, written: str) -> str:
         found = await self.d.people.resolve(classify_target(written))
@@ -270,142 +279,13 @@ class AdminService(RoomUseCase):
         return found.user_id
 
     async def offboard(
-        self,
-        target: str,
-        colleague: str | None,
-        by: str,
-        concurrency: int = 32,
-        notice_concurrency: int = 8,
-    ) -> tuple[int, int, int, int]:
-        """Out of every brukerrom, requests stopped, meetings handed over; fast at 500 rooms.
-
-        What must hold when this returns is done first and in bulk: the approvals end in one
-        statement and are audited in one transaction, then the kicks run ``concurrency`` at a
-        time. The rooms' neutral notices are encrypted, and each needs a new room key after the
-        kick, so they go out afterwards in the background (see :meth:`wait_for_notices`).
-        """
-        name = await self.d.people.name(target)
-        now = self.now()
-        rooms = await self.d.participants.end_everywhere(target, "removed", now)
-        for room_id in rooms:
-            self.d.access.invalidate(room_id)
-        await self.d.audit.append_many(
-            [NewAuditEntry(now, by, "offboarded", room_id=r, subject=target) for r in rooms]
-        )
-        gone = texts.offboarded_in_room(name)
-        await self._kick_everywhere(rooms, target, gone.body, concurrency)
-        stopped = await self._cancel_requests_of(target, by)
-        notices: dict[str, list[Reply]] = {room_id: [gone] for room_id in rooms}
-        moved = flagged = 0
-        for meeting in await self._meetings.for_person(target, self.now()):
-            if meeting.responsible != target:
-                continue
-            if colleague and await self.d.participants.is_approved(meeting.room_id, colleague):
-                await self._meetings.set_responsible(meeting.id, colleague)
-                moved += 1
-            else:
-                notice = texts.meeting_needs_responsible(meeting.number)
-                notices.setdefault(meeting.room_id, []).append(notice)
-                flagged += 1
-        await self._directory.deactivate(target, by, self.now())
-        task = asyncio.create_task(
-            self._tell_rooms(notices, target, notice_concurrency), name="offboarding notices"
-        )
-        self._notice_tasks.add(task)
-        task.add_done_callback(self._notices_done)
-        return len(rooms), stopped, moved, flagged
-
-    async def _kick_everywhere(
-        self, rooms: list[str], target: str, reason: str, concurrency: int
-    ) -> None:
-        """Kick in parallel; a kick that fails twice is left to the guard's sweep (logged)."""
-        limit = asyncio.Semaphore(concurrency)
-
-        async def kick(room_id: str) -> None:
-            async with limit:
-                for attempt in (1, 2):
-                    try:
-                        await self.d.actions.kick(room_id, target, reason)
-                        return
-                    except Exception:
-                        if attempt == 2:
-                            log.warning(
-                                "offboarding: kick in %s failed; the sweep will retry",
-                                room_id,
-                                exc_info=True,
-                            )
-                        else:
-                            await asyncio.sleep(0.5)
-
-        await asyncio.gather(*(kick(r) for r in rooms))
-
-    async def _cancel_requests_of(self, target: str, by: str) -> int:
-        entries = []
-        for request in await self.d.requests.pending():
-            involved = target in (request.requested_by, request.candidate_user_id)
-            if involved and await self.d.requests.decide(request.id, "cancelled", by, self.now()):
-                entries.append(
-                    NewAuditEntry(
-                        self.now(),
-                        by,
-                        "request_cancelled",
-                        room_id=request.room_id,
-                        subject=request.candidate_user_id,
-                        details={"number": request.number},
-                    )
-                )
-        await self.d.audit.append_many(entries)
-        return len(entries)
-
-    def _notices_done(self, task: asyncio.Task[None]) -> None:
-        self._notice_tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("offboarding notices failed", exc_info=task.exception())
-
-    async def _tell_rooms(
-        self, notices: dict[str, list[Reply]], target: str, concurrency: int
-    ) -> None:
-        """Each room's notices, once nio has seen the kick (so the new key skips the person)."""
-        still_listed = await self.d.actions.wait_until_gone(list(notices), target, timeout=30)
-        if still_listed:
-            log.warning(
-                "offboarding: %d rooms still list the person; telling them anyway",
-                len(still_listed),
-            )
-        limit = asyncio.Semaphore(concurrency)
-
-        async def tell(room_id: str, replies: list[Reply]) -> None:
-            async with limit:
-                for reply in replies:
-                    for attempt in range(1, 4):
-                        try:
-                            await self.d.actions.say(room_id, reply)
-                            break
-                        except Exception:
-                            if attempt == 3:
-                                log.warning(
-                                    "offboarding: notice in %s not sent", room_id, exc_info=True
-                                )
-                            else:
-                                await asyncio.sleep(attempt)
-
-        await asyncio.gather(*(tell(r, replies) for r, replies in notices.items()))
+        self, target: str, colleague: str | None, by: str, org_id: str = "", **kwargs: int
+    ) -> Offboarded:
+        """See :meth:`Offboarding.offboard` (services/offboarding.py)."""
+        return await self._offboarding.offboard(target, colleague, by, org_id, **kwargs)
 
     async def wait_for_notices(self, timeout: float | None = None) -> bool:
-        """Wait for the offboarding notices still going out; the app does this on stop.
-
-        Notices still unsent at ``timeout`` are given up (cancelled and logged); returns
-        whether all were done.
-        """
-        pending = set(self._notice_tasks)
-        if pending:
-            _, pending = await asyncio.wait(pending, timeout=timeout)
-        if pending:
-            log.warning("offboarding notices unfinished after %s s; giving them up", timeout)
-            for task in pending:
-                task.cancel()
-            await asyncio.wait(pending, timeout=5)
-        return not pending
+        return await self._offboarding.wait_for_notices(timeout)
 
 
 _TIL = re.compile(r"\s+til\s+", re.IGNORECASE)

@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
-from samsnakk_bot.domain.polls import POLL_START, poll_start
+from samsnakk_bot.domain.polls import POLL_START, poll_start, request_answer_ids
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -107,11 +107,12 @@ class ApprovalService(RoomUseCase):
         )
         event_id = await self.d.actions.say(room.room_id, reply)
         await self.d.requests.set_prompt_event(request.id, event_id)
+        approve, reject = request_answer_ids(request.id)
         poll = poll_start(
             texts.request_poll_question(
-                request.number, await self.d.people.name(request.candidate_user_id)
+                request.number, await self.d.people.describe(request.candidate_user_id)
             ),
-            [("godkjenn", texts.REQUEST_POLL_YES), ("avsla", texts.REQUEST_POLL_NO)],
+            [(approve, texts.REQUEST_POLL_YES), (reject, texts.REQUEST_POLL_NO)],
             texts.request_poll_fallback(request.number),
         )
         await self.d.notify.notify(
@@ -284,7 +285,7 @@ class ApprovalService(RoomUseCase):
             return
         if not await self.d.requests.mark_reminded(request_id, self.d.clock.now_ms()):
             return
-        name = await self.d.people.name(request.candidate_user_id)
+        name = await self.d.people.describe(request.candidate_user_id)
         await self.d.actions.say(
             room.room_id, texts.request_reminder(room.bruker_user_id, request.number, name)
         )

@@ -25,6 +25,7 @@ from samsnakk_bot.domain.brukerrom import (
 from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -82,6 +83,9 @@ class BrukerromService(RoomUseCase):
     # -- !rom ny -------------------------------------------------------------------------
 
     async def rom_ny(self, ctx: CommandContext) -> Reply:
+        if await self.d.people.is_offboarded(ctx.sender):
+            await self.audit(None, ctx.sender, "offboarded_refused", details={"command": "rom ny"})
+            raise CommandProblem(texts.OFFBOARDED_CANNOT_CREATE)
         parsed = parse_rom_ny(ctx.match.raw_args)
         if isinstance(parsed, RomNyProblem):
             problem = {
@@ -105,7 +109,7 @@ class BrukerromService(RoomUseCase):
 
         by_fnr = parsed.bruker.kind is TargetKind.FNR
         if by_fnr:
-            bruker = await self.idporten.account_for(parsed.bruker.value)
+            bruker = await self.idporten.account_for(parsed.bruker.value, ctx.sender)
         else:
             bruker = parsed.bruker.value
         if bruker == ctx.sender:
@@ -114,8 +118,7 @@ class BrukerromService(RoomUseCase):
             found_bruker = await self.d.people.resolve(parsed.bruker)
             if not isinstance(found_bruker, Found):
                 raise CommandProblem(found_bruker.problem)
-        role = await self.d.people.role_of(bruker)
-        if role is not None and role != "bruker":
+        if await self.d.people.standing(bruker) is Standing.STAFF:
             raise CommandProblem(texts.bruker_is_staff(await self.d.people.name(bruker)))
         room = await self.create(ctx.sender, bruker, proposed)
         names = [await self.d.people.name(u) for u in proposed]
@@ -186,14 +189,16 @@ class BrukerromService(RoomUseCase):
         assert room.bruker_user_id is not None
         if await self.d.polls.has_consent_poll(room.room_id):
             return  # a rejoin or a replayed join: the question is already in the room
+        creator = await self.d.people.describe(room.creator_user_id)
         await self.d.actions.say(
-            room.room_id, texts.consent_prompt(room.bruker_user_id, self._consent_text())
+            room.room_id,
+            texts.consent_prompt_from(room.bruker_user_id, creator, self._consent_text()),
         )
         await self.d.notify.notify(
             room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"consent:{room.room_id}"
         )
         poll = poll_start(
-            texts.CONSENT_POLL_QUESTION,
+            texts.consent_poll_question(creator),
             [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
             texts.CONSENT_POLL_FALLBACK,
         )
@@ -208,6 +213,11 @@ class BrukerromService(RoomUseCase):
                 texts.ROOM_CLOSED if room.state == "closed" else texts.CONSENT_NOT_PENDING
             )
         await self.audit(room.room_id, ctx.sender, "consent_given", details={"version": version})
+        # Re-read: offboarding may have handed the room over, or be under way right now.
+        room = await self.d.brukerrom.get(room.room_id) or room
+        if await self.d.people.is_offboarded(room.creator_user_id):
+            await self._creator_gone(room)
+            return None
         now = self.now()
         await self.d.participants.approve(
             room.room_id,
@@ -226,6 +236,14 @@ class BrukerromService(RoomUseCase):
         await self.d.actions.say(room.room_id, reply)
         await self.approvals.prompt_queued(room.room_id)
         return None
+
+    async def _creator_gone(self, room: Brukerrom) -> None:
+        """Consent arrived for a creator who was offboarded: nobody is let in, the room closes."""
+        await self.audit(
+            room.room_id, self.d.bot_user_id, "creator_not_admitted", subject=room.creator_user_id
+        )
+        await self.d.actions.say(room.room_id, Reply(texts.OFFBOARDED_CREATOR_GONE, None))
+        await self.close(room, self.d.bot_user_id)
 
     async def samtykke_nei(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
@@ -341,7 +359,7 @@ class BrukerromService(RoomUseCase):
         # Newest entries only: one Matrix event holds at most 64 KiB.
         entries = (await self.d.audit.for_room(room.room_id))[-LOG_LIMIT:]
         people = {e.actor for e in entries} | {e.subject for e in entries if e.subject}
-        names = {u: await self.d.people.name(u) for u in people if u.startswith("@")}
+        names = {u: await self.d.people.describe(u) for u in people if u.startswith("@")}
         names[self.d.bot_user_id] = texts.BOT_NAME
         rows = [(e.ts_ms, e.actor, e.subject, e.action, e.details) for e in entries]
         return texts.innsyn_log(rows, names)

@@ -67,7 +67,8 @@ class MeetingCalendar:
                 location=None,  # the place can say which service it is: it stays in the app
                 organizer_email=self._organizer,
                 organizer_name="Samsnakk",
-                attendees=((address, await self._people.name(answer.user_id)),),
+                # Their own invitation: the name they go by, no Matrix ID in a mail (D29).
+                attendees=((address, await self._people.greeting_name(answer.user_id)),),
             )
             ics = ics_cancel(event) if method == "CANCEL" else ics_request(event)
             key = f"meeting{meeting.id}:seq{meeting.sequence}:{method}"

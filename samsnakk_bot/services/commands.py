@@ -44,6 +44,8 @@ CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
 # (sender, room_id, command name): told of every refused command, for the audit log; may
 # give the answer instead of the general "not here" one.
 RefusalHook = Callable[[str, str, str], Awaitable[Reply | None]]
+# A sender's role for the commands' audiences (``None``: unknown, or none any more).
+RoleResolver = Callable[[str], Awaitable[str | None]]
 
 
 class CommandService:
@@ -60,9 +62,20 @@ class CommandService:
         self.registry = registry or default_registry()
         self._handlers: dict[str, CommandHandler] = {"hjelp": self._hjelp}
         self._on_refused: RefusalHook | None = None
+        self._role_of: RoleResolver | None = None
 
     def on_refused(self, hook: RefusalHook) -> None:
         self._on_refused = hook
+
+    def set_role_resolver(self, resolver: RoleResolver) -> None:
+        """Where a sender's role comes from; without one, the dev stack's ``accounts.role``."""
+        self._role_of = resolver
+
+    async def _role(self, sender: str) -> str | None:
+        if self._role_of is not None:
+            return await self._role_of(sender)
+        account = await self._accounts.get(sender)
+        return account.role if account is not None else None
 
     def add_handler(self, name: str, handler: CommandHandler) -> None:
         if self.registry.resolve(name) is None:
@@ -81,8 +94,7 @@ class CommandService:
         if parsed is None:
             return texts.not_a_command_in_dm() if where == "dm" else None
         match = self.registry.match(parsed)
-        account = await self._accounts.get(sender)
-        role = account.role if account is not None else None
+        role = await self._role(sender)
         if match is None:
             group = self.registry.subcommands(parsed.name)
             if group and not any(spec.available_to(role, where) for spec in group):

@@ -165,9 +165,7 @@ class Guard(RoomUseCase):
             if await self.d.actions.alias_target(alias) != room_id:
                 await self.d.actions.point_alias(alias, room_id)
             try:
-                await self.d.actions.set_state(
-                    room_id, "m.room.canonical_alias", {"alias": alias}
-                )
+                await self.d.actions.set_state(room_id, "m.room.canonical_alias", {"alias": alias})
                 return
             except Exception:
                 if attempt == attempts - 1:

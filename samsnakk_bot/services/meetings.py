@@ -428,7 +428,10 @@ class MeetingService(RoomUseCase):
         assert room.bruker_user_id is not None
         intro, sections = split_summary(text)
         reply = texts.summary_message(
-            room.bruker_user_id, await self.d.people.name(room.bruker_user_id), intro, sections
+            room.bruker_user_id,
+            await self.d.people.greeting_name(room.bruker_user_id),
+            intro,
+            sections,
         )
         if editing:
             assert meeting.summary_event_id is not None

@@ -17,6 +17,7 @@ import phonenumbers
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import room_name
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
 from samsnakk_bot.store.codes import CodeRepo
@@ -87,19 +88,28 @@ class OnboardingService(RoomUseCase):
         if code is None:
             raise CommandProblem(texts.CODE_BAD_FORMAT)
         record = await self._codes.find(self._hash(code))
-        account = await self.d.accounts.get(ctx.sender)
-        if record is not None and (
-            ctx.sender == record.created_by or (account is not None and account.role != "bruker")
-        ):
-            # Only the bruker's own account may become the room's bruker (security rule 6).
-            await self.audit(record.room_id, ctx.sender, "code_failed", details={"staff": True})
-            raise CommandProblem(texts.CODE_NOT_FOR_STAFF)
+        if record is not None:
+            await self._check_redeemer(record.room_id, record.created_by, ctx.sender)
         valid = record is not None and record.used_ms is None and now < record.expires_ms
         if not valid or record is None or not await self._codes.use(record.id, ctx.sender, now):
             await self._codes.add_failure(ctx.sender, now)
             await self.audit(record.room_id if record else None, ctx.sender, "code_failed")
             return texts.code_rejected(max(0, policy.max_failed_attempts - failures - 1))
         return await self._redeem(record.room_id, ctx.sender)
+
+    async def _check_redeemer(self, room_id: str, creator: str, user: str) -> None:
+        """Only a bruker's own account may become the room's bruker (security rule 6).
+
+        Decided from what production records (domain/standing.py), not ``accounts.role``
+        alone, which only the dev stack writes. Refusals are audited, not counted as guesses.
+        """
+        found = await self.d.people.standing(user)
+        if user == creator or found is Standing.STAFF:
+            await self.audit(room_id, user, "code_failed", details={"staff": True})
+            raise CommandProblem(texts.CODE_NOT_FOR_STAFF)
+        if found is not Standing.BRUKER:
+            await self.audit(room_id, user, "code_failed", details={"not_bruker": True})
+            raise CommandProblem(texts.CODE_ONLY_FOR_BRUKER)
 
     async def _redeem(self, room_id: str, user: str) -> Reply:
         now = self.d.clock.now_ms()

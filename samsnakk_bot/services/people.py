@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, TargetKind
+from samsnakk_bot.domain.standing import Signals, Standing, in_bruker_namespace, standing
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.ports import RoomActions
 from samsnakk_bot.store import AccountRepo
-from samsnakk_bot.store.directory import DirectoryRepo
+from samsnakk_bot.store.directory import DirectoryEntry, DirectoryRepo
+from samsnakk_bot.store.offboarded import OffboardedRepo
+
+# Display names can change at any moment; a short cache spares the profile lookups of one answer.
+NAME_CACHE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class People:
         directory: DirectoryRepo | None = None,
         policies: Policies | None = None,
         server_name: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        offboarded: OffboardedRepo | None = None,
     ) -> None:
         self._accounts = accounts
         self._actions = actions
@@ -38,7 +47,9 @@ class People:
         # Our own server: with it and the policies, IDs on servers outside the federation
         # allow-list are refused by name instead of failing at Synapse (403 on the profile).
         self._server_name = server_name
-        self._names: dict[str, str] = {}
+        self._monotonic = monotonic
+        self._offboarded = offboarded
+        self._names: dict[str, tuple[str | None, float]] = {}
 
     async def resolve(self, target: Target) -> Found | NotFound:
         if target.kind is TargetKind.MATRIX_ID:
@@ -96,29 +107,92 @@ class People:
         return first if first is not None else []
 
     async def name(self, user_id: str) -> str:
-        if user_id in self._names:
-            return self._names[user_id]
-        entry = await self._directory.get(user_id) if self._directory is not None else None
-        account = await self._accounts.get(user_id)
-        name = entry.name if entry is not None and entry.active else None
-        if name is None and account is not None and account.display_name:
-            name = account.display_name
-        if name is None:
-            name = await self._actions.display_name(user_id)
-        name = name or user_id.removeprefix("@").split(":")[0]
-        self._names[user_id] = name
-        return name
+        """Short: the directory name, or a self-chosen name always with the Matrix ID."""
+        entry = await self._entry(user_id)
+        if entry is not None:
+            return entry.name
+        return texts.person_short_unlisted(user_id, await self._chosen_name(user_id))
+
+    async def greeting_name(self, user_id: str) -> str:
+        """How to greet someone in a text addressed to them ("Hei Per!"): not identification."""
+        entry = await self._entry(user_id)
+        if entry is not None:
+            return entry.name
+        return await self._chosen_name(user_id) or user_id.removeprefix("@").split(":")[0]
 
     async def describe(self, user_id: str) -> str:
-        """Name (organisation, role): from the directory when the person is in it."""
-        entry = await self._directory.get(user_id) if self._directory is not None else None
-        if entry is not None and entry.active:
-            org = self._policies.organisations.by_id(entry.org_id) if self._policies else None
-            return texts.describe_person(entry.name, org.name if org else entry.org_id, entry.role)
-        account = await self._accounts.get(user_id)
-        org_name = account.org if account else None
-        return texts.describe_person(await self.name(user_id), org_name, None)
+        """Matrix ID with name, organisation and role from the directory, or «ikke i katalogen».
 
-    async def role_of(self, user_id: str) -> str | None:
+        A display name is chosen by its owner, so it is never the only identification: an
+        impostor called "Frida Fastlege (Askøy legesenter, fastlege)" reads as their own ID,
+        marked as not in the directory.
+        """
+        entry = await self._entry(user_id)
+        if entry is None:
+            return texts.person_unlisted(user_id, await self._chosen_name(user_id))
+        org = self._policies.organisations.by_id(entry.org_id) if self._policies else None
+        return texts.person_listed(
+            entry.name, org.name if org else entry.org_id, entry.role, user_id, entry.active
+        )
+
+    async def in_directory(self, user_id: str) -> bool:
+        """Listed in the directory now or before (an inactive entry is a former colleague)."""
+        return await self._entry(user_id) is not None
+
+    async def _entry(self, user_id: str) -> DirectoryEntry | None:
+        return await self._directory.get(user_id) if self._directory is not None else None
+
+    async def _chosen_name(self, user_id: str) -> str | None:
+        """The name the person (or the dev stack) set; cached briefly, since it can change."""
+        now = self._monotonic()
+        cached = self._names.get(user_id)
+        if cached is not None and now - cached[1] < NAME_CACHE_SECONDS:
+            return cached[0]
         account = await self._accounts.get(user_id)
-        return account.role if account else None
+        name = account.display_name if account is not None else None
+        if not name:
+            name = await self._actions.display_name(user_id)
+        self._names[user_id] = (name, now)
+        return name
+
+    async def is_offboarded(self, user_id: str) -> bool:
+        return self._offboarded is not None and await self._offboarded.is_offboarded(user_id)
+
+    async def standing(self, user_id: str) -> Standing:
+        """Staff or bruker, from what production records (see domain/standing.py)."""
+        account = await self._accounts.get(user_id)
+        return standing(
+            Signals(
+                user_id=user_id,
+                in_directory=await self.in_directory(user_id),
+                listed_in_policies=self._listed(user_id),
+                offboarded=await self.is_offboarded(user_id),
+                account_role=account.role if account else None,
+            )
+        )
+
+    def _listed(self, user_id: str) -> bool:
+        if self._policies is None:
+            return False
+        orgs = self._policies.organisations
+        hf = orgs.helsefellesskap
+        viewers = hf.report_viewers if hf is not None else ()
+        return user_id in viewers or any(user_id in o.admins for o in orgs.organisations)
+
+    async def command_role(self, user_id: str) -> str | None:
+        """The role that decides which commands someone may use, from what production sets.
+
+        Offboarded: none (D62). An active directory entry: ansatt. Then the dev stack's
+        ``accounts.role``, an admin named in policies, and the bruker namespace.
+        """
+        if await self.is_offboarded(user_id):
+            return None
+        entry = await self._entry(user_id)
+        if entry is not None and entry.active:
+            return "ansatt"
+        account = await self._accounts.get(user_id)
+        if account is not None:
+            return account.role
+        if self._listed(user_id):
+            return "admin"
+        return "bruker" if in_bruker_namespace(user_id) else None

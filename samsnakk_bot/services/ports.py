@@ -91,6 +91,12 @@ class AccountProvisioner(Protocol):
     async def ensure_user(self, user_id: str, display_name: str) -> AccountState: ...
 
 
+class AccountCloser(Protocol):
+    """Deactivates a homeserver account (offboarding, when policy says so)."""
+
+    async def deactivate(self, user_id: str) -> None: ...
+
+
 class Audit(Protocol):
     async def append(
         self,

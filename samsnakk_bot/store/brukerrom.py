@@ -187,6 +187,30 @@ class BrukerromRepo:
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
+    async def waiting_created_by(self, user_id: str) -> list[Brukerrom]:
+        """Rooms this person made that still wait for the bruker's code or consent."""
+        stmt = select(_rooms).where(
+            _rooms.c.creator_user_id == user_id,
+            _rooms.c.state.in_(("awaiting_bruker", "awaiting_consent")),
+        )
+        async with self._db.engine.connect() as conn:
+            return [Brukerrom(**r._mapping) for r in await conn.execute(stmt)]
+
+    async def hand_over(self, room_id: str, from_user: str, to_user: str) -> bool:
+        """Make ``to_user`` the creator of a room still waiting for consent; False if the room
+        has moved on (consent given, closed) or was handed over already."""
+        stmt = (
+            update(_rooms)
+            .where(
+                _rooms.c.room_id == room_id,
+                _rooms.c.creator_user_id == from_user,
+                _rooms.c.state == "awaiting_consent",
+            )
+            .values(creator_user_id=to_user)
+        )
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
 
 class ParticipantRepo:
     def __init__(self, db: Database) -> None:

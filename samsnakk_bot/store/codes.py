@@ -74,6 +74,18 @@ class CodeRepo:
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
+    async def void_created_by(self, user_id: str, now_ms: int) -> list[str]:
+        """End every unused, unexpired code this person issued; the rooms they were for."""
+        live = (
+            _codes.c.created_by == user_id,
+            _codes.c.used_ms.is_(None),
+            _codes.c.expires_ms > now_ms,
+        )
+        async with self._db.engine.begin() as conn:
+            rooms = [r.room_id for r in await conn.execute(select(_codes.c.room_id).where(*live))]
+            await conn.execute(update(_codes).where(*live).values(expires_ms=now_ms))
+        return rooms
+
     async def add_failure(self, user_id: str, now_ms: int) -> None:
         async with self._db.engine.begin() as conn:
             await conn.execute(_attempts.insert().values(user_id=user_id, attempted_ms=now_ms))

@@ -446,3 +446,27 @@ class IdentityPinRow(Base):
     pending_key: Mapped[str | None] = mapped_column(String(64))
     pinned_ms: Mapped[int] = mapped_column(BigInteger)
     changed_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OffboardedRow(Base):
+    """Staff an admin has offboarded: they may no longer create rooms or be let back in as a
+    room's creator. Kept apart from the directory, which an admin may edit back."""
+
+    __tablename__ = "offboarded_staff"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    offboarded_by: Mapped[str] = mapped_column(String(255))
+    offboarded_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class FnrLookupRow(Base):
+    """Each «!rom ny fnr:» with a valid number, for the per-ansatt rate limit. No number."""
+
+    __tablename__ = "fnr_lookups"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(255))
+    attempted_ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_fnr_lookups_user_time", "user_id", "attempted_ms"),)

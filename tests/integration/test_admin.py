@@ -114,7 +114,7 @@ async def test_offboarding_removes_from_every_room_and_hands_over_meetings(
                 brukerrom,
                 lambda s: s.sender == app.cfg.bot_user_id and "ikke lenger med" in s.body,
             )
-            assert notice.decrypted and notice.body.startswith("Trond Slutter ")
+            assert notice.decrypted and notice.body.startswith(f"«Trond Slutter» ({trond.user_id})")
         meeting = await app.meetings.get(rooms[0], 1)
         assert meeting is not None and meeting.responsible == sara.user_id
     finally:
@@ -133,10 +133,11 @@ async def test_offboarding_without_colleague_tells_the_room_its_meeting_lacks_on
     day = datetime.now(ZoneInfo("Europe/Oslo")) + timedelta(days=3)
     await command(app, trond, brukerrom, f"!møte ny {day.day}.{day.month} kl 10", "")
 
-    assert await app.admin.offboard(trond.user_id, None, "@admin:x") == (1, 0, 0, 1)
+    done = await app.admin.offboard(trond.user_id, None, "@admin:x")
+    assert (done.rooms, done.requests, done.moved, done.flagged) == (1, 0, 0, 1)
     assert await app.admin.wait_for_notices(timeout=30)
 
-    gone = await per.wait_for_message(brukerrom, lambda s: "Trond Alene er ikke" in s.body)
+    gone = await per.wait_for_message(brukerrom, lambda s: "«Trond Alene» (" in s.body)
     flagged = await per.wait_for_message(brukerrom, lambda s: "mangler nå en ansvarlig" in s.body)
     assert gone.decrypted and flagged.decrypted
     assert per.seen.index(gone) < per.seen.index(flagged)
@@ -160,7 +161,7 @@ async def test_room_overview_shows_counts_and_labels_only(
         overview = await command(app, admin, room, "!admin rom 0", "Rom i organisasjonen")
         label = (await app.brukerrom.get(brukerrom)).label  # type: ignore[union-attr]
         assert f"Samsnakk · {label}: 0 dager" in overview
-        assert "Trond Oversikt: 1" in overview
+        assert f"«Trond Oversikt» ({trond.user_id}): 1" in overview
         assert "Per Hemmelig" not in overview and per.user_id not in overview
     finally:
         await admin.stop()

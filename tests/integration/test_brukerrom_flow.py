@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from brukerrom_flow import command, create_brukerrom, dm_with_bot, members
 from matrix_harness import UserFactory
+from people_directory import list_in_directory
 
 from samsnakk_bot.app import SamsnakkApp
 
@@ -19,6 +20,8 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     trond = await make_user("ansatt", "Askøy kommune", "Trond Psykolog")
     per = await make_user("bruker", None, "Per")
     vera = await make_user("ansatt", "NAV Askøy", "Vera Veileder")
+    # The directory's name, not the display name, is what the bruker is shown.
+    await list_in_directory(app, vera.user_id, "Ingrid Veileder", "nav-askoy", "veileder")
     bot = app.cfg.bot_user_id
 
     room = await create_brukerrom(app, trond, per)
@@ -31,8 +34,8 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     prompt = await per.wait_for_message(
         room, lambda s: s.sender == bot and "Forespørsel 1" in s.body, after=prompt_mark
     )
-    assert "Vera Veileder (NAV Askøy)" in prompt.body
-    assert "Trond Psykolog (Askøy kommune)" in prompt.body
+    assert f"Ingrid Veileder (NAV Askøy, veileder, {vera.user_id})" in prompt.body
+    assert f"{trond.user_id} (ikke i katalogen, kaller seg «Trond Psykolog»)" in prompt.body
     assert prompt.msgtype == "m.text"
     assert prompt.content["m.mentions"] == {"user_ids": [per.user_id]}
 
@@ -50,7 +53,8 @@ async def test_create_consent_propose_approve_read_remove_withdraw(
     assert heard.decrypted and "17. november" in heard.body
 
     listing = await command(app, trond, room, "!deltakere", "Disse er med")
-    assert "Vera Veileder (NAV Askøy)" in listing and "foreslått av Trond Psykolog" in listing
+    assert f"Ingrid Veileder (NAV Askøy, veileder, {vera.user_id})" in listing
+    assert f"foreslått av «Trond Psykolog» ({trond.user_id})" in listing
 
     await command(app, per, room, f"!fjern {vera.user_id}", "er fjernet")
     await asyncio.sleep(0.2)

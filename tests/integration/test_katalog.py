@@ -68,4 +68,4 @@ async def test_proposal_by_directory_name_shows_role_and_organisation(
     mark = len(per.seen)
     await trond.send(room, "!legg-til Vera Katalogsen")
     prompt = await per.wait_for_message(room, lambda s: "Forespørsel 1" in s.body, after=mark)
-    assert "Vera Katalogsen (NAV Askøy, veileder)" in prompt.body
+    assert f"Vera Katalogsen (NAV Askøy, veileder, {vera.user_id})" in prompt.body

@@ -119,7 +119,9 @@ async def test_the_per_scenario(stack: Stack) -> None:
         trond.user_id,
         sara.user_id,
     }
-    assert "Sted: Øyane DPS" in posted.body and "Ansvarlig: Trond" in posted.body
+    assert (
+        "Sted: Øyane DPS" in posted.body and f"Ansvarlig: «Trond» ({trond.user_id})" in posted.body
+    )
     request = (await _wait_calendars(stack, "sara@helse-bergen.no", 1))[0]
     assert str(request["METHOD"]) == "REQUEST"
     event = next(iter(request.walk("VEVENT")))
@@ -149,7 +151,8 @@ async def test_the_per_scenario(stack: Stack) -> None:
     told = await command(app, per, room, "!møte kan-ikke 1 torsdag passer bedre", "kan ikke komme")
     assert "torsdag passer bedre" in told
     status = await command(app, trond, room, "!møte 1", "Svar:")
-    assert status.index("Per: kan ikke") < status.index("Trond: kommer")
+    per_says, trond_says = f"«Per» ({per.user_id}): kan", f"«Trond» ({trond.user_id}): kommer"
+    assert status.index(per_says) < status.index(trond_says)
 
     await command(app, sara, room, f"!møte flytt 1 {_in_days(4, 11)}", "er flyttet")
     moved = await _wait_calendars(stack, "trond@askoy.kommune.no", 2)
@@ -157,7 +160,7 @@ async def test_the_per_scenario(stack: Stack) -> None:
     assert str(moved_event["UID"]) == uid and int(moved_event["SEQUENCE"]) == 1
     assert moved_event["DTSTART"].dt.astimezone(OSLO).hour == 11
     status = await command(app, trond, room, "!møte 1", "Svar:")
-    assert "Trond: har ikke svart" in status  # confirmations start over
+    assert f"«Trond» ({trond.user_id}): har ikke svart" in status  # confirmations start over
 
     # It is held (its time is moved into the past), the summary is asked for and written.
     meeting = await app.meetings.get(room, 1)
@@ -304,7 +307,7 @@ async def test_unconfirmed_check_and_summary_nudge_go_to_the_responsible_once(
     for _ in range(2):  # the job may fire twice; the responsible hears it once
         await app.meeting_service.run_job(meeting.id, "unconfirmed_ms")
     told = await trond.wait_for_message(room, lambda s: "har ikke bekreftet" in s.body)
-    assert told.body.endswith("Per har ikke bekreftet ennå.")  # Trond confirmed
+    assert told.body.endswith(f"«Per» ({per.user_id}) har ikke bekreftet ennå.")  # Trond confirmed
     assert told.content["m.mentions"] == {"user_ids": [trond.user_id]}
     for _ in range(2):
         await app.meeting_service.run_job(meeting.id, "summary_nudged_ms")

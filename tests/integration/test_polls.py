@@ -36,9 +36,10 @@ async def test_bruker_answers_by_poll_and_nobody_else_can(
         room, lambda s: s.msgtype == POLL and "Forespørsel 1" in str(s.content)
     )
     poll_id = request_poll.content["event_id"]
+    godkjenn = request_poll.content[POLL]["answers"][0]["id"]
 
     mark = len(trond.seen)
-    await trond.answer_poll(room, poll_id, "godkjenn")  # not the bruker
+    await trond.answer_poll(room, poll_id, godkjenn)  # not the bruker
     refusal = await trond.wait_for_message(
         room, lambda s: s.sender == bot and s.msgtype != POLL and "Svar" not in s.body, after=mark
     )
@@ -48,7 +49,7 @@ async def test_bruker_answers_by_poll_and_nobody_else_can(
     request = await app.requests.get(room, 1)
     assert request is not None and request.status == "pending"
 
-    await per.answer_poll(room, poll_id, "godkjenn")
+    await per.answer_poll(room, poll_id, godkjenn)
     await trond.wait_for_message(room, lambda s: "godkjente forespørsel 1" in s.body)
     await vera.accept_invite(room)
     await asyncio.sleep(0.2)
