@@ -373,7 +373,8 @@ async def test_the_pseudonym_is_the_one_rom_ny_fnr_provisions(
             return AccountState.CREATED
 
     accounts = IdPortenAccounts(stack.pseudonym_key, "samsnakk.test", Provisioner())
-    waiting = await accounts.account_for("150765 00565")  # as staff type it after «fnr:»
+    # As staff type it after «fnr:».
+    waiting = await accounts.account_for("150765 00565", "@trond:samsnakk.test")
     assert made == [waiting]
 
     stack.idporten.log_in_next(FNR)

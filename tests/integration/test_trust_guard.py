@@ -119,7 +119,7 @@ async def test_admin_room_membership_follows_the_admin_list(
     notice = await stays.wait_for_message(
         room, lambda s: s.sender == app.cfg.bot_user_id and "ikke lenger administrator" in s.body
     )
-    assert notice.decrypted and notice.body.startswith("Slutter ")
+    assert notice.decrypted and notice.body.startswith("«Slutter» (" + leaves.user_id + ")")
     entries = await app.audit.for_room(room)
     assert any(e.action == "admin_removed" and e.subject == leaves.user_id for e in entries)
     assert any(e.action == "admin_invited" and e.subject == newcomer.user_id for e in entries)
