@@ -24,14 +24,19 @@ async def command(
     expect: str | None = None,
     timeout: float = 30.0,
 ) -> str:
-    """Send a command and return the bot's next message body in that room."""
+    """Send a command and return the bot's next message body in that room.
+
+    Only a message the server took after the command counts: an answer to someone else's
+    earlier command may still be on its way to this client.
+    """
     mark = len(user.seen)
-    await user.send(room, text)
+    sent = await user.server_ts(room, await user.send(room, text))
     seen = await user.wait_for_message(
         room,
         lambda s: (
             s.sender == app.cfg.bot_user_id
             and s.msgtype in ("m.text", "m.notice")
+            and s.ts >= sent
             and (expect is None or expect in s.body)
         ),
         after=mark,

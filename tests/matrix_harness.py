@@ -92,6 +92,7 @@ class Seen:
     msgtype: str
     decrypted: bool
     content: dict[str, Any]
+    ts: int = 0  # the server's origin_server_ts
 
 
 @dataclass
@@ -126,6 +127,7 @@ class MatrixUser:
                 event.source.get("content", {}).get("msgtype", ""),
                 bool(getattr(event, "decrypted", False)),
                 event.source.get("content", {}),
+                int(event.server_timestamp),
             )
         )
         self._arrived.set()
@@ -142,6 +144,7 @@ class MatrixUser:
                 event.type,
                 bool(getattr(event, "decrypted", False)),
                 content,
+                int(event.server_timestamp),
             )
         )
         self._arrived.set()
@@ -191,6 +194,11 @@ class MatrixUser:
         )
         assert isinstance(resp, RoomSendResponse), resp
         return str(resp.event_id)
+
+    async def server_ts(self, room_id: str, event_id: str) -> int:
+        """When the server took one of our events (origin_server_ts)."""
+        resp = await self.client.room_get_event(room_id, event_id)
+        return int(resp.event.server_timestamp)
 
     async def wait_for_message(
         self, room_id: str, match: Callable[[Seen], bool], timeout: float = 30.0, after: int = 0
