@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from samsnakk_bot.login_broker import texts
+from samsnakk_bot.domain import texts
 
 _HEADERS = {
     "Cache-Control": "no-store",
@@ -27,7 +27,7 @@ def _page(heading: str, body: str, status: int) -> web.Response:
     html = (
         '<!doctype html><html lang="nb"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(texts.PAGE_TITLE)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(texts.BROKER_PAGE_TITLE)}</title><style>{_STYLE}</style></head>"
         f"<body><h1>{escape(heading)}</h1>{body}</body></html>"
     )
     return web.Response(
@@ -37,19 +37,23 @@ def _page(heading: str, body: str, status: int) -> web.Response:
 
 def chooser(flow_id: str, providers: list[str]) -> web.Response:
     options = {
-        "helseid": (texts.CHOOSE_STAFF, texts.CHOOSE_STAFF_HINT),
-        "idporten": (texts.CHOOSE_BRUKER, texts.CHOOSE_BRUKER_HINT),
+        "helseid": (texts.BROKER_CHOOSE_STAFF, texts.BROKER_CHOOSE_STAFF_HINT),
+        "idporten": (texts.BROKER_CHOOSE_BRUKER, texts.BROKER_CHOOSE_BRUKER_HINT),
     }
     links = "".join(
         f'<a class="choice" href="login/{name}?{escape(urlencode({"flow": flow_id}))}">'
         f"{escape(options[name][0])}<span>{escape(options[name][1])}</span></a>"
         for name in providers
     )
-    return _page(texts.CHOOSER_HEADING, f"<p>{escape(texts.CHOOSER_INTRO)}</p>{links}", 200)
+    return _page(
+        texts.BROKER_CHOOSER_HEADING, f"<p>{escape(texts.BROKER_CHOOSER_INTRO)}</p>{links}", 200
+    )
 
 
 def refusal(reason: str, status: int = 400) -> web.Response:
-    why = texts.REFUSALS.get(reason, texts.REFUSALS["upstream"])
+    why = texts.BROKER_REFUSALS.get(reason, texts.BROKER_REFUSALS["upstream"])
     return _page(
-        texts.REFUSAL_HEADING, f"<p>{escape(why)}</p><p>{escape(texts.TRY_AGAIN)}</p>", status
+        texts.BROKER_REFUSAL_HEADING,
+        f"<p>{escape(why)}</p><p>{escape(texts.BROKER_TRY_AGAIN)}</p>",
+        status,
     )

@@ -26,7 +26,7 @@ ASSERTION_LIFETIME = 60
 
 
 class LoginRefused(Exception):
-    """The login stops here; ``reason`` names the bokmål page in texts.REFUSALS."""
+    """The login stops here; ``reason`` names the bokmål page in texts.BROKER_REFUSALS."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)

@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
-from samsnakk_bot.login_broker import texts
 from tests.broker_harness import (
     MAS_CALLBACK,
     BrokerStack,
@@ -81,7 +81,7 @@ async def test_bruker_logs_in_with_bankid_through_the_chooser(
     async with browser.get(started.url, allow_redirects=False) as r:
         chooser = await r.text()
     assert r.status == 200
-    assert texts.CHOOSER_HEADING in chooser
+    assert texts.BROKER_CHOOSER_HEADING in chooser
     assert "BankID" in chooser and "HelseID" in chooser
     assert 'lang="nb"' in chooser
 
@@ -207,7 +207,7 @@ async def test_a_low_level_login_is_refused_with_a_page_in_bokmal(
     end = await browse(browser, rp.start(idp_hint="idporten").url)
     assert end.location is None
     assert end.status == 403
-    assert texts.REFUSALS["acr"] in end.text
+    assert texts.BROKER_REFUSALS["acr"] in end.text
     assert "BankID" in end.text and "sikkerhetsnivå" in end.text
     assert not re.search(r"\d{6}", end.text)  # no number of any kind, so no fødselsnummer
     _nothing_issued(stack)
@@ -221,7 +221,7 @@ async def test_a_login_cancelled_upstream_ends_on_a_page(
     await rp.discover(browser)
     end = await browse(browser, rp.start(idp_hint="idporten").url)
     assert end.location is None and end.status == 400
-    assert texts.REFUSALS["cancelled"] in end.text
+    assert texts.BROKER_REFUSALS["cancelled"] in end.text
     _nothing_issued(stack)
 
 
@@ -238,7 +238,7 @@ async def test_a_tampered_state_is_refused(
     await rp.discover(browser)
     end = await browse(browser, rp.start(idp_hint="idporten").url, rewrite=tamper)
     assert end.location is None and end.status == 400
-    assert texts.REFUSALS["state"] in end.text
+    assert texts.BROKER_REFUSALS["state"] in end.text
     assert stack.idporten.issued_tokens == 0  # the upstream code was never even redeemed
     _nothing_issued(stack)
 
@@ -256,7 +256,7 @@ async def test_a_tampered_nonce_is_refused(
     await rp.discover(browser)
     end = await browse(browser, rp.start(idp_hint="idporten").url, rewrite=tamper)
     assert end.location is None and end.status == 400
-    assert texts.REFUSALS["nonce"] in end.text
+    assert texts.BROKER_REFUSALS["nonce"] in end.text
     _nothing_issued(stack)
 
 
@@ -269,7 +269,7 @@ async def test_a_forged_id_token_is_refused(
     await rp.discover(browser)
     end = await browse(browser, rp.start(idp_hint="helseid").url)
     assert end.location is None and end.status == 400
-    assert texts.REFUSALS["upstream"] in end.text
+    assert texts.BROKER_REFUSALS["upstream"] in end.text
     _nothing_issued(stack)
 
 
@@ -292,7 +292,7 @@ async def test_an_answer_in_another_browser_is_refused(
     await browse(browser, rp.start(idp_hint="idporten").url, rewrite=stop_at_callback)
     async with new_browser() as victim:
         end = await browse(victim, captured[0])
-    assert end.location is None and texts.REFUSALS["state"] in end.text
+    assert end.location is None and texts.BROKER_REFUSALS["state"] in end.text
     _nothing_issued(stack)
 
 
@@ -331,7 +331,7 @@ async def test_an_unknown_client_is_refused_and_nothing_starts(
         async with browser.get(rp.start(**extra).url, allow_redirects=False) as r:
             page = await r.text()
         assert r.status == 400
-        assert texts.REFUSALS["client"] in page
+        assert texts.BROKER_REFUSALS["client"] in page
         assert "Location" not in r.headers
     assert len(stack.broker.flows) == 0
     # At the token endpoint: a wrong secret is invalid_client.
@@ -421,7 +421,7 @@ async def test_staff_without_an_immutable_identifier_get_no_account(
     rp = MasLikeClient(stack)
     await rp.discover(browser)
     end = await browse(browser, rp.start(idp_hint="helseid").url)
-    assert end.location is None and texts.REFUSALS["upstream"] in end.text
+    assert end.location is None and texts.BROKER_REFUSALS["upstream"] in end.text
     _nothing_issued(stack)
 
 
@@ -484,7 +484,7 @@ async def test_behind_nginx_the_public_https_url_counts(
         async with browser.get(url, headers=headers, allow_redirects=False) as r:
             page = await r.text()
         assert r.status == 200, page
-        assert texts.CHOOSER_HEADING in page
+        assert texts.BROKER_CHOOSER_HEADING in page
         assert "Secure" in r.headers["Set-Cookie"]
         async with browser.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration") as r:
             assert (await r.json())["token_endpoint"] == public + "token"
@@ -504,5 +504,5 @@ async def test_a_flood_of_authorization_requests_is_turned_away(
         assert r.status == 200
     async with browser.get(rp.start().url, allow_redirects=False) as r:
         page = await r.text()
-    assert r.status == 503 and texts.REFUSALS["busy"] in page
+    assert r.status == 503 and texts.BROKER_REFUSALS["busy"] in page
     assert len(stack.broker.flows) == 1
