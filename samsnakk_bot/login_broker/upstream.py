@@ -128,6 +128,46 @@ class ProviderMetadata:
         return dict(claims)
 
 
+def code_request(
+    callback: str, scopes: list[str], state: str, pending: PendingLogin, challenge: str
+) -> dict[str, str]:
+    """The authorization code request both providers take: PKCE S256, a nonce, bokmål."""
+    return {
+        "response_type": "code",
+        "redirect_uri": callback,
+        "scope": " ".join(scopes),
+        "state": state,
+        "nonce": pending.nonce,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "ui_locales": "nb",
+    }
+
+
+async def redeem_code(
+    http: aiohttp.ClientSession,
+    meta: ProviderMetadata,
+    client_id: str,
+    pending: PendingLogin,
+    callback: str,
+    code: str,
+    client_auth: dict[str, str],
+    basic: aiohttp.BasicAuth | None = None,
+) -> dict[str, Any]:
+    """Trade the code for tokens, and return the ID token's claims once it is checked."""
+    endpoints = await meta.get(http)
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": callback,
+        "code_verifier": pending.code_verifier,
+    } | client_auth
+    tokens = await post_form(http, endpoints["token_endpoint"], form, basic)
+    return await meta.verify_id_token(
+        http, str(tokens.get("id_token", "")), client_id, pending.nonce
+    )
+
+
 async def post_form(
     http: aiohttp.ClientSession, url: str, form: dict[str, str], auth: aiohttp.BasicAuth | None
 ) -> dict[str, Any]:

@@ -21,8 +21,10 @@ from samsnakk_bot.login_broker.upstream import (
     PendingLogin,
     ProviderMetadata,
     client_assertion,
+    code_request,
     new_pkce,
     post_form,
+    redeem_code,
 )
 
 NAME = "helseid"
@@ -54,16 +56,8 @@ class HelseIdLogin:
         verifier, challenge = new_pkce()
         pending = PendingLogin(NAME, flow_id, secrets.token_urlsafe(24), verifier)
         state = secrets.token_urlsafe(32)
-        form = {
-            "response_type": "code",
-            "redirect_uri": callback,
-            "scope": " ".join(self._cfg.scopes),
-            "state": state,
-            "nonce": pending.nonce,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "ui_locales": "nb",
-        } | self._assertion()
+        form = code_request(callback, self._cfg.scopes, state, pending, challenge)
+        form |= self._assertion()
         pushed = await post_form(http, par_endpoint, form, None)
         request_uri = pushed.get("request_uri")
         if not isinstance(request_uri, str) or not request_uri:
@@ -74,16 +68,8 @@ class HelseIdLogin:
     async def finish(
         self, http: aiohttp.ClientSession, pending: PendingLogin, callback: str, code: str
     ) -> Identity:
-        meta = await self._meta.get(http)
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": callback,
-            "code_verifier": pending.code_verifier,
-        } | self._assertion()
-        tokens = await post_form(http, meta["token_endpoint"], form, None)
-        claims = await self._meta.verify_id_token(
-            http, str(tokens.get("id_token", "")), self._cfg.client_id, pending.nonce
+        claims = await redeem_code(
+            http, self._meta, self._cfg.client_id, pending, callback, code, self._assertion()
         )
         identifier = claims.get(self._cfg.subject_claim)
         try:

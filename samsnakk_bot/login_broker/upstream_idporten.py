@@ -25,8 +25,9 @@ from samsnakk_bot.login_broker.upstream import (
     PendingLogin,
     ProviderMetadata,
     client_assertion,
+    code_request,
     new_pkce,
-    post_form,
+    redeem_code,
 )
 
 NAME = "idporten"
@@ -52,40 +53,23 @@ class IdPortenLogin:
         verifier, challenge = new_pkce()
         pending = PendingLogin(NAME, flow_id, secrets.token_urlsafe(24), verifier)
         state = secrets.token_urlsafe(32)
-        query = {
-            "response_type": "code",
-            "client_id": self._cfg.client_id,
-            "redirect_uri": callback,
-            "scope": " ".join(self._cfg.scopes),
-            "state": state,
-            "nonce": pending.nonce,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "acr_values": self._cfg.acr,
-            "ui_locales": "nb",
-        }
+        query = code_request(callback, self._cfg.scopes, state, pending, challenge)
+        query |= {"client_id": self._cfg.client_id, "acr_values": self._cfg.acr}
         return pending, state, f"{meta['authorization_endpoint']}?{urlencode(query)}"
 
     async def finish(
         self, http: aiohttp.ClientSession, pending: PendingLogin, callback: str, code: str
     ) -> Identity:
-        meta = await self._meta.get(http)
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": callback,
-            "code_verifier": pending.code_verifier,
-        }
-        auth = None
+        client_auth: dict[str, str] = {}
+        basic = None
         if self._key is not None:
-            form |= {"client_id": self._cfg.client_id}
-            form |= client_assertion(self._key, self._cfg.client_id, self._meta.issuer)
+            client_auth = {"client_id": self._cfg.client_id}
+            client_auth |= client_assertion(self._key, self._cfg.client_id, self._meta.issuer)
         else:
             assert self._secret is not None
-            auth = aiohttp.BasicAuth(self._cfg.client_id, self._secret)
-        tokens = await post_form(http, meta["token_endpoint"], form, auth)
-        claims = await self._meta.verify_id_token(
-            http, str(tokens.get("id_token", "")), self._cfg.client_id, pending.nonce
+            basic = aiohttp.BasicAuth(self._cfg.client_id, self._secret)
+        claims = await redeem_code(
+            http, self._meta, self._cfg.client_id, pending, callback, code, client_auth, basic
         )
         if claims.get("acr") != self._cfg.acr:
             raise LoginRefused("acr", "security level below idporten-loa-high")
