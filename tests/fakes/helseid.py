@@ -33,6 +33,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from joserfc.jwt import JWTClaimsRegistry
 
+from tests.fakes.connections import one_request_per_connection
+
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PID_CLAIM = "helseid://claims/identity/pid"
 HPR_CLAIM = "helseid://claims/hpr/hpr_number"
@@ -77,7 +79,7 @@ class FakeHelseId:
         self._pushed: dict[str, _Pushed] = {}
         self._grants: dict[str, _Grant] = {}
         self._jtis: set[str] = set()
-        app = web.Application()
+        app = web.Application(middlewares=[one_request_per_connection])
         app.router.add_get("/.well-known/openid-configuration", self._discovery)
         app.router.add_get("/jwks", self._jwks)
         app.router.add_post("/connect/par", self._par)

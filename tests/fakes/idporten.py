@@ -32,6 +32,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
+from tests.fakes.connections import one_request_per_connection
+
 _ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
@@ -63,7 +65,7 @@ class FakeIdPorten:
         self._next: list[tuple[str, str]] = []
         self._grants: dict[str, _Grant] = {}
         self._access: dict[str, str] = {}
-        app = web.Application()
+        app = web.Application(middlewares=[one_request_per_connection])
         app.router.add_get("/.well-known/openid-configuration", self._discovery)
         app.router.add_get("/jwks", self._jwks)
         app.router.add_get("/authorize", self._authorize)

@@ -170,6 +170,12 @@ async def _log_in(synapse: RunningSynapse, op: FakeIdPorten, pid: str, where: Pa
     return user
 
 
+def _synapse_said(synapse: RunningSynapse) -> str:
+    """The end of Synapse's log, so an unexpected answer explains itself."""
+    log = synapse.stack.synapse.data_dir / "homeserver.log"
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+
+
 def _bytes_of(*patterns: tuple[Path, str]) -> dict[str, bytes]:
     return {str(f): f.read_bytes() for d, glob in patterns for f in sorted(d.glob(glob))}
 
@@ -249,7 +255,8 @@ async def test_bruker_logs_in_with_idporten_to_the_account_made_for_them_and_con
 
 async def test_nobody_gets_an_account_by_logging_in(idporten: IdPortenStack) -> None:
     status, page = await _sso_redirects(idporten.synapse.url, idporten.op, NOT_PROVISIONED)
-    assert status == 400 and "registrations are disabled" in page and "loginToken" not in page
+    assert status == 400, _synapse_said(idporten.synapse)
+    assert "registrations are disabled" in page and "loginToken" not in page
     assert NOT_PROVISIONED not in page
 
 
@@ -257,7 +264,8 @@ async def test_a_login_below_the_high_level_is_refused(idporten: IdPortenStack) 
     """MinID (substantial) is not enough: Synapse checks the ID token's acr."""
     synapse, op = idporten.synapse, idporten.op
     status, page = await _sso_redirects(synapse.url, op, FNR, "idporten-loa-substantial")
-    assert status == 400 and "not allowed to log in" in page and "loginToken" not in page
+    assert status == 400, _synapse_said(synapse)
+    assert "not allowed to log in" in page and "loginToken" not in page
 
 
 async def test_a_deactivated_account_gets_the_same_answer_without_echoing_the_number(
