@@ -1,0 +1,81 @@
+"""Texts: consent."""
+
+from __future__ import annotations
+
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.texts._markup import _html_paragraph
+from samsnakk_bot.domain.texts.guard import with_history_rule
+
+CONSENT_POLL_YES = "Ja, jeg samtykker"
+
+
+CONSENT_POLL_NO = "Nei takk"
+
+
+CONSENT_POLL_FALLBACK = "Svar «!samtykke ja» eller «!samtykke nei»."
+
+
+REQUEST_POLL_YES = "Godkjenn"
+
+
+REQUEST_POLL_NO = "Avslå"
+
+
+def request_poll_question(number: int, candidate: str) -> str:
+    return f"Forespørsel {number}: Skal {candidate} bli med i rommet?"
+
+
+def request_poll_fallback(number: int) -> str:
+    return f"Svar «!godkjenn {number}» eller «!avslå {number}»."
+
+
+def consent_text(text: str, version: str) -> Reply:
+    body = f"{with_history_rule(text)}\n\n(Samtykketekst versjon {version})"
+    return Reply(body, _html_paragraph(body))
+
+
+def consent_given(bruker_name: str, creator_name: str) -> Reply:
+    return Reply(
+        f"Takk, {bruker_name}. Samtykket er registrert. {creator_name} blir nå invitert. "
+        "Du bestemmer hvem andre som kan bli med.",
+        None,
+    )
+
+
+def consent_refused_room() -> Reply:
+    return Reply("Greit. Ingen andre blir med, og rommet lukkes. Takk for svaret.", None)
+
+
+def consent_refused_to_creator(label: str) -> Reply:
+    return Reply(
+        f"Brukeren takket nei til rommet «{label}». Rommet er lukket, og ingen andre ble med.",
+        None,
+    )
+
+
+def consent_withdrawn(bruker_name: str) -> Reply:
+    return Reply(
+        f"{bruker_name} har trukket samtykket. Alle fjernes nå fra rommet, og rommet lukkes.",
+        None,
+    )
+
+
+def consent_withdrawn_to_member(label: str) -> Reply:
+    return Reply(
+        f"Brukeren har trukket samtykket for rommet «{label}». Du er fjernet fra rommet.", None
+    )
+
+
+ONLY_BRUKER = "Bare brukeren selv kan svare på dette."
+
+
+CONSENT_NOT_PENDING = "Samtykket er allerede registrert. Skriv «!samtykke vis» for å se teksten."
+
+
+CONSENT_NEEDED_FIRST = "Brukeren må samtykke før noen kan bli lagt til."
+
+
+ROOM_CLOSED = "Dette rommet er lukket."
+
+
+SAMTYKKE_WHICH = "Skriv «!samtykke ja», «!samtykke nei», «!samtykke vis» eller «!samtykke trekk»."

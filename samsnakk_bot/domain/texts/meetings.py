@@ -1,0 +1,420 @@
+"""Texts: meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.texts._markup import _html_paragraph, _names
+
+MOTE_NY_USAGE = (
+    "!møte ny <dato> <tid> [varighet] [sted <tekst> | video <lenke>] [med <deltaker>, …]"
+)
+
+
+MOTE_NY_SUMMARY = "Planlegger Det første møtet (eller et forberedelsesmøte)."
+
+
+MOTE_NY_DETAILS = (
+    "Dato og tid kan skrives som «3.12 kl 10», «3. desember 10:00», «i morgen 14» eller "
+    "«2026-12-03 10:00». Varighet som «1t» eller «90 min». Du blir ansvarlig, om du ikke "
+    "skriver «ansvarlig <navn>». Skriv «forberedelse» for et forberedelsesmøte med brukeren."
+)
+
+
+MOTE_NY_EXAMPLE = "!møte ny 3.12 kl 10 1t sted Øyane DPS med @sara:samsnakk.localhost"
+
+
+MOTE_USAGE = "!møte N"
+
+
+MOTE_SUMMARY = "Viser status for møte nummer N: svar, agenda og oppskrift."
+
+
+MOTE_BEKREFT_USAGE = "!møte bekreft N"
+
+
+MOTE_BEKREFT_SUMMARY = "Du bekrefter at du kommer."
+
+
+MOTE_KAN_IKKE_USAGE = "!møte kan-ikke N [forslag]"
+
+
+MOTE_KAN_IKKE_SUMMARY = "Du kan ikke komme, og kan foreslå et annet tidspunkt."
+
+
+MOTE_FLYTT_USAGE = "!møte flytt N <dato> <tid>"
+
+
+MOTE_FLYTT_SUMMARY = "Flytter møtet. Alle får beskjed og må bekrefte på nytt."
+
+
+MOTE_AVLYS_USAGE = "!møte avlys N [grunn]"
+
+
+MOTE_AVLYS_SUMMARY = "Avlyser møtet. Alle får beskjed."
+
+
+MOTE_LISTE_USAGE = "!møte liste"
+
+
+MOTE_LISTE_SUMMARY = "Viser kommende møter i dette rommet."
+
+
+MINE_MOTER_USAGE = "!mine møter"
+
+
+MINE_MOTER_SUMMARY = "Viser dine kommende møter i alle rom."
+
+
+AGENDA_USAGE = "!agenda N [ikke] [tekst]"
+
+
+AGENDA_SUMMARY = "Legger til et tema på agendaen, eller viser den."
+
+
+AGENDA_DETAILS = (
+    "«!agenda 1 Hva skjer på DPS» legger til et tema. Brukeren kan skrive «!agenda 1 ikke …» "
+    "om noe brukeren ikke vil snakke om. «!agenda 1» viser agendaen."
+)
+
+
+SJEKK_USAGE = "!sjekk N <steg>"
+
+
+SJEKK_SUMMARY = "Krysser av et steg i oppskriften (for den ansvarlige)."
+
+
+OPPSUMMERING_USAGE = "!oppsummering N <tekst>"
+
+
+OPPSUMMERING_SUMMARY = "Skriver oppsummeringen etter møtet. Brukeren får beskjed."
+
+
+OPPSUMMERING_DETAILS = (
+    "Skriv teksten i samme melding, gjerne over flere linjer med avsnittene «Viktigste punkter», "
+    "«Dette skjer videre» og «Neste avtale». «!oppsummering 1 endre …» erstatter den."
+)
+
+
+# Examples shown by «!hjelp <kommando>».
+GODKJENN_EXAMPLE = "!godkjenn 1"
+
+
+VARSEL_OPPSUMMERING_EXAMPLE = "!varsel sms-oppsummering på"
+
+
+MOTE_BEKREFT_EXAMPLE = "!møte bekreft 1"
+
+
+MOTE_KAN_IKKE_EXAMPLE = "!møte kan-ikke 1 torsdag passer bedre"
+
+
+MOTE_FLYTT_EXAMPLE = "!møte flytt 1 17.11 kl 10"
+
+
+MOTE_AVLYS_EXAMPLE = "!møte avlys 1"
+
+
+AGENDA_EXAMPLE = "!agenda 1 Hva skjer på DPS"
+
+
+SJEKK_EXAMPLE = "!sjekk 1 agenda"
+
+
+OPPSUMMERING_EXAMPLE = "!oppsummering 1 Vi ble enige om ny time"
+
+
+AVSLA_EXAMPLE = "!avslå 1"
+
+
+MOTE_EXAMPLE = "!møte 1"
+
+
+# Calendar invitations travel through mail servers unencrypted: neutral words only.
+CALENDAR_TITLE = "Samsnakk-møte"
+
+
+CALENDAR_DESCRIPTION = "Se detaljene i Samsnakk-appen."
+
+
+CALENDAR_SUBJECT = "Samsnakk-møte"
+
+
+CALENDAR_BODY = "Du er invitert til et Samsnakk-møte. Se detaljene i Samsnakk-appen."
+
+
+CALENDAR_CANCEL_SUBJECT = "Avlyst: Samsnakk-møte"
+
+
+CALENDAR_CANCEL_BODY = "Et Samsnakk-møte er avlyst. Se Samsnakk-appen."
+
+
+MEETING_KIND_LABELS = {"forste_mote": "Det første møtet", "forberedelse": "Forberedelsesmøte"}
+
+
+OPPSKRIFT_STAGE_LABELS = {
+    "forberedelse": "Forberedelse",
+    "motet": "Selve møtet",
+    "oppfolging": "Etterarbeid",
+}
+
+
+OPPSKRIFT_STEP_LABELS = {
+    "tilbud": "Tilby Det første møtet og forklar formålet",
+    "ny-behandler": "Koble på ny behandler eller veileder",
+    "agenda": "Lag agendaen sammen med brukeren",
+    "innkalling": "Kall inn til møtet",
+    "gjennomfort": "Møtet er gjennomført",
+    "sporsmal": "Brukeren har fått stille spørsmål",
+    "oppsummering": "Oppsummering er sendt til brukeren",
+    "neste-avtale": "Neste avtale er klar",
+}
+
+
+def video_place(link: str) -> str:
+    return f"Video: {link}"
+
+
+def meeting_title(kind: str, number: int) -> str:
+    return f"{MEETING_KIND_LABELS.get(kind, 'Møte')} (møte {number})"
+
+
+def meeting_posted(
+    number: int,
+    kind: str,
+    when: str,
+    minutes: int,
+    place: str | None,
+    names: Sequence[str],
+    responsible: str,
+    mentions: Sequence[str],
+) -> Reply:
+    lines = [
+        f"{meeting_title(kind, number)}: {when} ({minutes} min)",
+        *([f"Sted: {place}"] if place else []),
+        f"Deltakere: {_names(list(names))}",
+        f"Ansvarlig: {responsible}",
+        f"Svar «!møte bekreft {number}» eller «!møte kan-ikke {number} [forslag]». "
+        f"Legg til tema med «!agenda {number} …».",
+    ]
+    body = "\n".join(lines)
+    html = (
+        f"<p><strong>{escape(meeting_title(kind, number))}</strong><br>{escape(when)} "
+        f"({minutes} min)</p><p>" + "<br>".join(escape(x) for x in lines[1:]) + "</p>"
+    )
+    return Reply(body, html, tuple(mentions))
+
+
+def oppskrift_posted(number: int, steps: Sequence[tuple[str, Sequence[str]]]) -> Reply:
+    """The pilot's oppskrift as a checklist, right after a meeting is planned."""
+    lines = [f"Oppskrift for møte {number} (kryss av med «!sjekk {number} <steg>»):"]
+    html = [f"<p><strong>{escape(lines[0])}</strong></p>"]
+    for stage, labels in steps:
+        lines.append(f"{stage}:")
+        lines += [f"  ☐ {label}" for label in labels]
+        html.append(
+            f"<p>{escape(stage)}</p><ul>"
+            + "".join(f"<li>☐ {escape(label)}</li>" for label in labels)
+            + "</ul>"
+        )
+    return Reply("\n".join(lines), "".join(html))
+
+
+def meeting_confirmed(name: str, number: int) -> Reply:
+    return Reply(f"{name} kommer på møte {number}.", None)
+
+
+def meeting_cannot(name: str, number: int, proposal: str | None, mentions: Sequence[str]) -> Reply:
+    tail = f" Forslag: {proposal}" if proposal else ""
+    return Reply(
+        f"{name} kan ikke komme på møte {number}.{tail} Alle kan flytte møtet med "
+        f"«!møte flytt {number} <dato> <tid>».",
+        None,
+        tuple(mentions),
+    )
+
+
+def meeting_moved(number: int, when: str, mentions: Sequence[str]) -> Reply:
+    return Reply(
+        f"Møte {number} er flyttet til {when}. Bekreft på nytt med «!møte bekreft {number}».",
+        None,
+        tuple(mentions),
+    )
+
+
+def meeting_cancelled(number: int, reason: str | None, mentions: Sequence[str]) -> Reply:
+    tail = f" Grunn: {reason}" if reason else ""
+    return Reply(f"Møte {number} er avlyst.{tail}", None, tuple(mentions))
+
+
+def meeting_reminder(number: int, when: str, mentions: Sequence[str]) -> Reply:
+    return Reply(f"Påminnelse: møte {number} er {when}.", None, tuple(mentions))
+
+
+def meeting_unconfirmed(responsible: str, number: int, missing: Sequence[str]) -> Reply:
+    return Reply(
+        f"Møte {number} nærmer seg, og {_names(list(missing))} har ikke bekreftet ennå.",
+        None,
+        (responsible,),
+    )
+
+
+def summary_ask(responsible: str, number: int) -> Reply:
+    return Reply(
+        f"Møte {number} er over. Skriv oppsummeringen til brukeren med "
+        f"«!oppsummering {number}» og teksten i samme melding.",
+        None,
+        (responsible,),
+    )
+
+
+def summary_nudge(responsible: str, number: int) -> Reply:
+    return Reply(
+        f"Påminnelse: brukeren venter på oppsummeringen fra møte {number}. "
+        f"Skriv «!oppsummering {number}» og teksten.",
+        None,
+        (responsible,),
+    )
+
+
+def summary_message(
+    bruker: str, bruker_name: str, intro: str, sections: Sequence[tuple[str, Sequence[str]]]
+) -> Reply:
+    greeting = f"Hei {bruker_name}! Dette er de viktigste punktene fra møtet."
+    body_parts = [greeting]
+    html_parts = [_html_paragraph(greeting)]
+    if intro:
+        body_parts.append(intro)
+        html_parts.append(_html_paragraph(intro))
+    for heading, lines in sections:
+        body_parts.append(heading + "\n" + "\n".join(f"• {line}" for line in lines))
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        html_parts.append(f"<p><strong>{escape(heading)}</strong></p><ul>{items}</ul>")
+    return Reply("\n\n".join(body_parts), "".join(html_parts), (bruker,))
+
+
+def meeting_list(rows: Sequence[tuple[int, str, str]]) -> Reply:
+    """(number, title, when) per meeting."""
+    if not rows:
+        return Reply("Ingen planlagte møter.", None)
+    lines = [f"• Møte {n}: {title}, {when}" for n, title, when in rows]
+    return Reply("Kommende møter:\n" + "\n".join(lines), None)
+
+
+def meeting_status(
+    title: str,
+    when: str,
+    answers: Sequence[tuple[str, str]],
+    agenda_count: tuple[int, int],
+    steps: Sequence[tuple[str, Sequence[tuple[str, bool]]]],
+    summary_done: bool,
+) -> Reply:
+    lines = [f"{title}: {when}", "Svar:"]
+    lines += [f"• {name}: {answer}" for name, answer in answers]
+    lines.append(f"Agenda: {agenda_count[0]} tema, {agenda_count[1]} å holde seg unna")
+    lines.append("Oppskrift:")
+    for stage, items in steps:
+        lines.append(f"{stage}:")
+        lines += [f"  {'☑' if done else '☐'} {label}" for label, done in items]
+    lines.append("Oppsummering: " + ("sendt" if summary_done else "ikke skrevet ennå"))
+    return Reply("\n".join(lines), None)
+
+
+ANSWER_LABELS = {None: "har ikke svart", "confirmed": "kommer", "cannot": "kan ikke"}
+
+
+def agenda_view(number: int, topics: Sequence[str], avoid: Sequence[str]) -> Reply:
+    heading = f"Agenda for møte {number}"
+    body = [heading, "Det vi skal snakke om:"]
+    body += [f"• {t}" for t in topics] or ["• (ingenting ennå)"]
+    body.append("Det brukeren ikke vil snakke om:")
+    body += [f"• {t}" for t in avoid] or ["• (ingenting)"]
+    html = (
+        f"<p><strong>{escape(heading)}</strong></p><p>Det vi skal snakke om:</p><ul>"
+        + "".join(f"<li>{escape(t)}</li>" for t in topics or ["(ingenting ennå)"])
+        + "</ul><p>Det brukeren ikke vil snakke om:</p><ul>"
+        + "".join(f"<li>{escape(t)}</li>" for t in avoid or ["(ingenting)"])
+        + "</ul>"
+    )
+    return Reply("\n".join(body), html)
+
+
+def agenda_added(number: int, avoid: bool) -> Reply:
+    what = "Tema å holde seg unna" if avoid else "Tema"
+    return Reply(f"{what} er lagt til på agendaen for møte {number}.", None)
+
+
+def step_ticked(number: int, label: str) -> Reply:
+    return Reply(f"Krysset av for møte {number}: {label}.", None)
+
+
+def mine_moter(rows: Sequence[tuple[str, str, str]]) -> Reply:
+    """(room name, title, when)."""
+    if not rows:
+        return Reply("Du har ingen kommende møter.", None)
+    lines = [f"• {when}: {title} i «{room}»" for room, title, when in rows]
+    return Reply("Dine kommende møter:\n" + "\n".join(lines), None)
+
+
+MEETING_ONE_RESPONSIBLE = (
+    "Skriv én ansvarlig etter «ansvarlig», for eksempel «ansvarlig @sara:samsnakk.localhost»."
+)
+
+
+MEETING_UNKNOWN = "Jeg finner ikke det møtenummeret her. Skriv «!møte liste» for å se møtene."
+
+
+MEETING_NOT_PARTICIPANT = "Du er ikke deltaker på det møtet."
+
+
+MEETING_ONLY_RESPONSIBLE = "Bare den ansvarlige for møtet kan krysse av i oppskriften."
+
+
+MEETING_CANCELLED_ALREADY = "Det møtet er avlyst."
+
+
+MEETING_ONLY_BRUKER_AVOID = "Bare brukeren kan legge til tema å holde seg unna."
+
+
+MEETING_NOT_HELD = "Møtet har ikke vært ennå. Oppsummeringen skrives etter møtet."
+
+
+MEETING_NEEDS_TEXT = "Skriv oppsummeringen i samme melding, etter «!oppsummering N»."
+
+
+MEETING_NO_SUMMARY = "Det er ingen oppsummering å endre ennå."
+
+
+MEETING_ONLY_IN_BRUKERROM = "Møter planlegges i brukerrommet, ikke her."
+
+
+MEETING_BAD_STEP = (
+    "Jeg kjenner ikke det steget. Steg: "
+    + ", ".join(
+        "tilbud ny-behandler agenda innkalling gjennomfort sporsmal oppsummering neste-avtale".split()
+    )
+    + "."
+)
+
+
+MEETING_UNKNOWN_WORDS = (
+    "Jeg forstod ikke alt etter tidspunktet. Bruk «sted», «video», «med» eller «ansvarlig»."
+)
+
+
+def meeting_not_member(name: str) -> str:
+    return f"{name} er ikke med i rommet. Foreslå personen med «!legg-til» først."
+
+
+DATE_PROBLEMS = {
+    "MISSING": "Skriv dato og tid, for eksempel «3.12 kl 10» eller «i morgen 14».",
+    "UNREADABLE": "Jeg forstod ikke datoen. Skriv for eksempel «3.12 kl 10» eller «3. desember 10:00».",
+    "IMPOSSIBLE": "Den datoen eller det klokkeslettet finnes ikke. Sjekk dag, måned og time.",
+    "AMBIGUOUS": "Det klokkeslettet finnes to ganger den natten (sommertiden slutter). Velg et annet.",
+    "NONEXISTENT": "Det klokkeslettet finnes ikke den natten (sommertiden begynner). Velg et annet.",
+    "PAST": "Det tidspunktet har vært. Velg et tidspunkt fram i tid.",
+    "TOO_FAR": "Det er for langt fram i tid. Velg et tidspunkt innen to år.",
+    "BAD_DURATION": "Varigheten må være mellom 5 minutter og 8 timer, for eksempel «1t» eller «90 min».",
+}

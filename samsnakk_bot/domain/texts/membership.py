@@ -1,0 +1,63 @@
+"""Texts: membership."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.texts._markup import _html_paragraph
+
+
+def removed(name: str) -> Reply:
+    return Reply(f"{name} er fjernet fra rommet.", None)
+
+
+def left_room(name: str) -> Reply:
+    return Reply(f"{name} har gått ut av rommet.", None)
+
+
+def not_in_room(name: str) -> str:
+    return f"{name} er ikke med i rommet."
+
+
+CANNOT_REMOVE_BRUKER = (
+    "Brukeren kan ikke fjernes. Brukeren kan trekke samtykket med «!samtykke trekk»."
+)
+
+
+CANNOT_REMOVE_BOT = (
+    "Boten må være i rommet for å passe på tilgangen. Vil du lukke rommet, skriv «!samtykke trekk»."
+)
+
+
+BRUKER_CANNOT_LEAVE = "Som bruker kan du trekke samtykket med «!samtykke trekk». Da lukkes rommet."
+
+
+WHO_TO_REMOVE = "Skriv hvem som skal fjernes, for eksempel «!fjern @vera:samsnakk.localhost»."
+
+
+WHO_TO_ADD = "Skriv hvem du vil foreslå, for eksempel «!legg-til @vera:samsnakk.localhost»."
+
+
+def participants_list(rows: Sequence[tuple[str, str, str | None, str]]) -> Reply:
+    """``rows``: (person description, role in room, proposed by, approved when)."""
+    heading = "Disse er med i rommet:"
+    lines = []
+    for person, role, proposed_by, when in rows:
+        how = f"foreslått av {proposed_by}, godkjent {when}" if proposed_by else f"med fra {when}"
+        lines.append(f"{person} – {role}, {how}")
+    body = "\n".join([heading, *(f"• {line}" for line in lines)])
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return Reply(body, f"{_html_paragraph(heading)}<ul>{items}</ul>")
+
+
+ROLE_LABELS = {"bruker": "bruker", "creator": "opprettet rommet", "deltaker": "deltaker"}
+
+
+def guard_removed() -> Reply:
+    return Reply(
+        "En person som ikke var godkjent av brukeren, ble fjernet fra rommet. "
+        "Det er skrevet i innsynsloggen.",
+        None,
+    )
