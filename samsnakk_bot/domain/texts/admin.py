@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 
@@ -107,13 +108,15 @@ def admin_rooms_overview(
     days: int,
     requesters: Sequence[tuple[str, int]],
 ) -> Reply:
-    lines = ["Rom i organisasjonen:"]
-    lines += [f"• {_STATE_LABELS[s]}: {counts.get(s, 0)}" for s in _STATE_LABELS]
-    lines.append(f"• aktive uten meldinger siste 30 dager: {inactive}")
-    lines.append(f"Godkjenninger som har ventet mer enn {days} dager:")
-    lines += [f"• {label}: {age} dager" for label, age in waiting] or ["• ingen"]
-    lines.append("Ansatte med flest ubesvarte forespørsler:")
-    lines += [f"• {name}: {n}" for name, n in requesters] or ["• ingen"]
+    lines = [_("Rom i organisasjonen:")]
+    lines += [f"• {_(_STATE_LABELS[s])}: {counts.get(s, 0)}" for s in _STATE_LABELS]
+    lines.append(_("• aktive uten meldinger siste 30 dager: {inactive}").format(inactive=inactive))
+    lines.append(_("Godkjenninger som har ventet mer enn {days} dager:").format(days=days))
+    lines += [
+        _("• {label}: {age} dager").format(label=label, age=age) for label, age in waiting
+    ] or [_("• ingen")]
+    lines.append(_("Ansatte med flest ubesvarte forespørsler:"))
+    lines += [f"• {name}: {n}" for name, n in requesters] or [_("• ingen")]
     return Reply("\n".join(lines), None)
 
 
@@ -124,13 +127,14 @@ ADMIN_WHO = (
 
 def offboarded_in_room(name: str) -> Reply:
     """Neutral: nothing about why, only that the person is no longer in the room."""
-    return Reply(f"{name} er ikke lenger med i dette rommet.", None)
+    return Reply(_("{name} er ikke lenger med i dette rommet.").format(name=name), None)
 
 
 def meeting_needs_responsible(number: int) -> Reply:
     return Reply(
-        f"Møte {number} mangler nå en ansvarlig. Planlegg det på nytt med «!møte ny», "
-        "eller be en administrator om hjelp.",
+        _(
+            "Møte {number} mangler nå en ansvarlig. Planlegg det på nytt med «!møte ny», eller be en administrator om hjelp."
+        ).format(number=number),
         None,
     )
 
@@ -223,29 +227,35 @@ DIRECTORY_PROBLEMS = {
 
 def directory_problem(field: str, code: str, detail: str | None, line: int = 0) -> str:
     """One problem as a reader sees it: «linje 4 (epost): ikke en gyldig e-postadresse»."""
-    label = DIRECTORY_FIELD_LABELS.get(field, field)
-    text = DIRECTORY_PROBLEMS.get(code, code).format(detail=detail or "")
-    where = f"linje {line}" if line else ""
+    label = _(DIRECTORY_FIELD_LABELS.get(field, field))
+    text = _(DIRECTORY_PROBLEMS.get(code, code)).format(detail=detail or "")
+    where = _("linje {line}").format(line=line) if line else ""
     if label:
         where = f"{where} ({label})" if where else f"«{label}»"
     return f"{where}: {text}" if where else text
 
 
 def admin_katalog_problems(problems: Sequence[str]) -> Reply:
-    lines = ["Katalogen er ikke endret. Rett dette og prøv igjen:", *(f"• {p}" for p in problems)]
+    lines = [
+        _("Katalogen er ikke endret. Rett dette og prøv igjen:"),
+        *(f"• {p}" for p in problems),
+    ]
     return Reply("\n".join(lines), None)
 
 
 def admin_katalog_saved(name: str, user_id: str, new: bool) -> Reply:
-    what = "lagt inn i" if new else "oppdatert i"
-    return Reply(f"{name} ({user_id}) er {what} katalogen.", None)
+    what = _("lagt inn i") if new else _("oppdatert i")
+    return Reply(
+        _("{name} ({user_id}) er {what} katalogen.").format(name=name, user_id=user_id, what=what),
+        None,
+    )
 
 
 def admin_katalog_removed(name: str, user_id: str) -> Reply:
     return Reply(
-        f"{name} ({user_id}) er tatt ut av katalogen og vises ikke lenger i søk. "
-        "Personen er fortsatt med i rommene sine; bruk «!admin deaktiver» for å fjerne "
-        "personen derfra.",
+        _(
+            "{name} ({user_id}) er tatt ut av katalogen og vises ikke lenger i søk. Personen er fortsatt med i rommene sine; bruk «!admin deaktiver» for å fjerne personen derfra."
+        ).format(name=name, user_id=user_id),
         None,
     )
 
@@ -254,7 +264,7 @@ AUDIT_CSV_HEADER = ("id", "tidspunkt", "rom", "aktør", "handling", "gjelder", "
 
 
 def admin_greeting(org: str) -> Reply:
-    return Reply(ADMIN_GREETING.format(org=org), None)
+    return Reply(_(ADMIN_GREETING).format(org=org), None)
 
 
 def admin_report_intro(org: str, period: str, lines: Sequence[tuple[str, str]]) -> Reply:
@@ -271,5 +281,8 @@ def admin_report_intro(org: str, period: str, lines: Sequence[tuple[str, str]]) 
 
 def admin_revisjon_done(what: str, count: int) -> Reply:
     return Reply(
-        f"Revisjonslogg for {what}: {count} hendelser. Filen er kryptert og ligger over.", None
+        _("Revisjonslogg for {what}: {count} hendelser. Filen er kryptert og ligger over.").format(
+            what=what, count=count
+        ),
+        None,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 
@@ -11,10 +12,14 @@ from samsnakk_bot.domain.texts._markup import _html_paragraph
 def request_prompt(
     bruker: str, number: int, requester: str, candidate: str, note: str | None
 ) -> Reply:
-    ask = f"{requester} ønsker å legge til {candidate} i rommet ditt."
-    note_line = f"Begrunnelse: {note}" if note else ""
-    answer = f"Svar «!godkjenn {number}» eller «!avslå {number}»."
-    body = "\n".join(x for x in (f"Forespørsel {number}", ask, note_line, answer) if x)
+    ask = _("{requester} ønsker å legge til {candidate} i rommet ditt.").format(
+        requester=requester, candidate=candidate
+    )
+    note_line = _("Begrunnelse: {note}").format(note=note) if note else ""
+    answer = _("Svar «!godkjenn {number}» eller «!avslå {number}».").format(number=number)
+    body = "\n".join(
+        x for x in (_("Forespørsel {number}").format(number=number), ask, note_line, answer) if x
+    )
     html = (
         f"<p><strong>Forespørsel {number}</strong><br>{escape(ask)}"
         + (f"<br>{escape(note_line)}" if note_line else "")
@@ -24,73 +29,103 @@ def request_prompt(
 
 
 def request_reminder(bruker: str, number: int, candidate: str) -> Reply:
-    body = (
-        f"Påminnelse: forespørsel {number} om å legge til {candidate} venter på svaret ditt. "
-        f"Svar «!godkjenn {number}» eller «!avslå {number}»."
-    )
+    body = _(
+        "Påminnelse: forespørsel {number} om å legge til {candidate} venter på svaret ditt. Svar «!godkjenn {number}» eller «!avslå {number}»."
+    ).format(number=number, candidate=candidate)
     return Reply(body, None, (bruker,))
 
 
 def request_sent(number: int, candidate: str, bruker_name: str) -> Reply:
     return Reply(
-        f"Forespørsel {number} om {candidate} er sendt til {bruker_name}. Du får beskjed når "
-        "brukeren har svart.",
+        _(
+            "Forespørsel {number} om {candidate} er sendt til {bruker_name}. Du får beskjed når brukeren har svart."
+        ).format(number=number, candidate=candidate, bruker_name=bruker_name),
         None,
     )
 
 
 def request_queued(number: int, candidate: str) -> Reply:
     return Reply(
-        f"Forespørsel {number} om {candidate} er lagret. Brukeren får spørsmålet etter samtykket.",
+        _(
+            "Forespørsel {number} om {candidate} er lagret. Brukeren får spørsmålet etter samtykket."
+        ).format(number=number, candidate=candidate),
         None,
     )
 
 
 def request_approved(requester: str, number: int, candidate: str) -> Reply:
     return Reply(
-        f"Brukeren godkjente forespørsel {number}. {candidate} er invitert.", None, (requester,)
+        _("Brukeren godkjente forespørsel {number}. {candidate} er invitert.").format(
+            number=number, candidate=candidate
+        ),
+        None,
+        (requester,),
     )
 
 
 def request_rejected(requester: str, number: int, candidate: str) -> Reply:
-    return Reply(f"Brukeren sa nei til forespørsel {number} om {candidate}.", None, (requester,))
+    return Reply(
+        _("Brukeren sa nei til forespørsel {number} om {candidate}.").format(
+            number=number, candidate=candidate
+        ),
+        None,
+        (requester,),
+    )
 
 
 def request_expired(requester: str, number: int, candidate: str) -> Reply:
     return Reply(
-        f"Forespørsel {number} om {candidate} fikk ikke svar i tide og er utløpt. "
-        "Skriv «!legg-til» igjen om det fortsatt trengs.",
+        _(
+            "Forespørsel {number} om {candidate} fikk ikke svar i tide og er utløpt. Skriv «!legg-til» igjen om det fortsatt trengs."
+        ).format(number=number, candidate=candidate),
         None,
         (requester,),
     )
 
 
 def approved_ack(number: int, candidate: str) -> Reply:
-    return Reply(f"Takk! {candidate} er invitert (forespørsel {number}).", None)
+    return Reply(
+        _("Takk! {candidate} er invitert (forespørsel {number}).").format(
+            candidate=candidate, number=number
+        ),
+        None,
+    )
 
 
 def rejected_ack(number: int, candidate: str) -> Reply:
-    return Reply(f"Greit. {candidate} blir ikke med (forespørsel {number}).", None)
+    return Reply(
+        _("Greit. {candidate} blir ikke med (forespørsel {number}).").format(
+            candidate=candidate, number=number
+        ),
+        None,
+    )
 
 
 def unknown_request(number: int) -> str:
-    return f"Jeg finner ingen forespørsel {number} i dette rommet."
+    return _("Jeg finner ingen forespørsel {number} i dette rommet.").format(number=number)
 
 
 def request_not_pending(number: int) -> str:
-    return f"Forespørsel {number} er allerede besvart eller avsluttet."
+    return _("Forespørsel {number} er allerede besvart eller avsluttet.").format(number=number)
 
 
 def request_has_expired(number: int) -> str:
-    return f"Forespørsel {number} er utløpt. Be den som spurte om å sende en ny."
+    return _("Forespørsel {number} er utløpt. Be den som spurte om å sende en ny.").format(
+        number=number
+    )
 
 
 def already_participant(name: str) -> Reply:
-    return Reply(f"{name} er allerede med i rommet.", None)
+    return Reply(_("{name} er allerede med i rommet.").format(name=name), None)
 
 
 def already_requested(name: str, number: int) -> Reply:
-    return Reply(f"{name} venter allerede på svar (forespørsel {number}).", None)
+    return Reply(
+        _("{name} venter allerede på svar (forespørsel {number}).").format(
+            name=name, number=number
+        ),
+        None,
+    )
 
 
 BAD_NUMBER = "Jeg trenger nummeret på forespørselen, for eksempel «!godkjenn 1»."

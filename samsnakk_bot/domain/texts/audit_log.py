@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 from samsnakk_bot.domain.texts.katalog import format_when
@@ -66,7 +67,7 @@ class _LabelValues(dict[str, str]):
     """A detail the label asks for but the entry lacks reads as «ukjent», never a crash."""
 
     def __missing__(self, key: str) -> str:
-        return INNSYN_UNKNOWN_VALUE
+        return _(INNSYN_UNKNOWN_VALUE)
 
 
 def _audit_phrase(
@@ -81,7 +82,7 @@ def _audit_phrase(
         phrase = action
     else:
         values = _LabelValues({k: str(v) for k, v in details.items() if v is not None})
-        values["subject"] = names.get(subject, subject) if subject else INNSYN_SOMEONE
+        values["subject"] = names.get(subject, subject) if subject else _(INNSYN_SOMEONE)
         phrase = template.format_map(values)
     if action in AUDIT_ACTIONS_WITHOUT_ACTOR:
         return phrase
@@ -107,8 +108,8 @@ def innsyn_log(
     """
     if not entries:
         return Reply(
-            f"{INNSYN_HEADING}\n\n{INNSYN_EMPTY}",
-            f"<p><strong>{escape(INNSYN_HEADING)}</strong></p>{_html_paragraph(INNSYN_EMPTY)}",
+            f"{_(INNSYN_HEADING)}\n\n{_(INNSYN_EMPTY)}",
+            f"<p><strong>{escape(_(INNSYN_HEADING))}</strong></p>{_html_paragraph(_(INNSYN_EMPTY))}",
         )
     zone = ZoneInfo(tz_name)
     ordered = sorted(entries, key=lambda entry: entry[0])
@@ -118,11 +119,11 @@ def innsyn_log(
         (_audit_when(moment, with_year), _audit_phrase(actor, subject, action, details, names))
         for moment, (_, actor, subject, action, details) in zip(moments, ordered, strict=True)
     ]
-    body = "\n".join([INNSYN_HEADING, *(f"• {when} — {what}" for when, what in rows)])
+    body = "\n".join([_(INNSYN_HEADING), *(f"• {when} — {what}" for when, what in rows)])
     items = "".join(
-        f"<li><strong>{escape(when)}</strong> — {escape(what)}</li>" for when, what in rows
+        (f"<li><strong>{escape(when)}</strong> — {escape(what)}</li>" for when, what in rows)
     )
-    html = f"<p><strong>{escape(INNSYN_HEADING)}</strong></p><ul>{items}</ul>"
+    html = f"<p><strong>{escape(_(INNSYN_HEADING))}</strong></p><ul>{items}</ul>"
     return Reply(body, html)
 
 

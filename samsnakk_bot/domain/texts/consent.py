@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 from samsnakk_bot.domain.texts.guard import with_history_rule
@@ -22,47 +23,59 @@ REQUEST_POLL_NO = "Avslå"
 
 
 def request_poll_question(number: int, candidate: str) -> str:
-    return f"Forespørsel {number}: Skal {candidate} bli med i rommet?"
+    return _("Forespørsel {number}: Skal {candidate} bli med i rommet?").format(
+        number=number, candidate=candidate
+    )
 
 
 def request_poll_fallback(number: int) -> str:
-    return f"Svar «!godkjenn {number}» eller «!avslå {number}»."
+    return _("Svar «!godkjenn {number}» eller «!avslå {number}».").format(number=number)
 
 
 def consent_text(text: str, version: str) -> Reply:
-    body = f"{with_history_rule(text)}\n\n(Samtykketekst versjon {version})"
+    body = _("{with_history_rule}\n\n(Samtykketekst versjon {version})").format(
+        with_history_rule=with_history_rule(text), version=version
+    )
     return Reply(body, _html_paragraph(body))
 
 
 def consent_given(bruker_name: str, creator_name: str) -> Reply:
     return Reply(
-        f"Takk, {bruker_name}. Samtykket er registrert. {creator_name} blir nå invitert. "
-        "Du bestemmer hvem andre som kan bli med.",
+        _(
+            "Takk, {bruker_name}. Samtykket er registrert. {creator_name} blir nå invitert. Du bestemmer hvem andre som kan bli med."
+        ).format(bruker_name=bruker_name, creator_name=creator_name),
         None,
     )
 
 
 def consent_refused_room() -> Reply:
-    return Reply("Greit. Ingen andre blir med, og rommet lukkes. Takk for svaret.", None)
+    return Reply(_("Greit. Ingen andre blir med, og rommet lukkes. Takk for svaret."), None)
 
 
 def consent_refused_to_creator(label: str) -> Reply:
     return Reply(
-        f"Brukeren takket nei til rommet «{label}». Rommet er lukket, og ingen andre ble med.",
+        _(
+            "Brukeren takket nei til rommet «{label}». Rommet er lukket, og ingen andre ble med."
+        ).format(label=label),
         None,
     )
 
 
 def consent_withdrawn(bruker_name: str) -> Reply:
     return Reply(
-        f"{bruker_name} har trukket samtykket. Alle fjernes nå fra rommet, og rommet lukkes.",
+        _(
+            "{bruker_name} har trukket samtykket. Alle fjernes nå fra rommet, og rommet lukkes."
+        ).format(bruker_name=bruker_name),
         None,
     )
 
 
 def consent_withdrawn_to_member(label: str) -> Reply:
     return Reply(
-        f"Brukeren har trukket samtykket for rommet «{label}». Du er fjernet fra rommet.", None
+        _("Brukeren har trukket samtykket for rommet «{label}». Du er fjernet fra rommet.").format(
+            label=label
+        ),
+        None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 ACCESS_ROOM_REFUSED = (
@@ -25,7 +26,7 @@ CONSENT_HISTORY_RULE = (
 
 
 def with_history_rule(text: str) -> str:
-    return f"{text.strip()}\n\n{CONSENT_HISTORY_RULE}"
+    return f"{text.strip()}\n\n{_(CONSENT_HISTORY_RULE)}"
 
 
 GUARD_STRAY_INVITE = "Invitasjonen ble ikke laget av Samsnakk og er trukket tilbake."
@@ -36,18 +37,17 @@ GUARD_NOT_ADMIN = "Du er ikke lenger administrator i organisasjonen."
 
 def admin_removed(name: str) -> Reply:
     return Reply(
-        f"{name} er ikke lenger administrator og er fjernet fra rommet. "
-        "Det er skrevet i revisjonsloggen.",
+        _(
+            "{name} er ikke lenger administrator og er fjernet fra rommet. Det er skrevet i revisjonsloggen."
+        ).format(name=name),
         None,
     )
 
 
 def foreign_upgrade_alarm(mentions: Sequence[str]) -> Reply:
     """In the old room: someone tried to move it. A prompt to everyone, so it notifies."""
-    body = (
-        "Advarsel: noen har prøvd å flytte dette rommet til et nytt rom, uten Samsnakk. "
-        "Ikke bli med i det nye rommet, og ikke skriv der. Dette rommet gjelder fortsatt, og "
-        "flyttingen er stoppet. Det er skrevet i innsynsloggen."
+    body = _(
+        "Advarsel: noen har prøvd å flytte dette rommet til et nytt rom, uten Samsnakk. Ikke bli med i det nye rommet, og ikke skriv der. Dette rommet gjelder fortsatt, og flyttingen er stoppet. Det er skrevet i innsynsloggen."
     )
     return Reply(body, None, tuple(mentions))
 

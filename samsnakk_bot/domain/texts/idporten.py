@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _names
 
@@ -37,18 +38,22 @@ FNR_ONLY_FOR_BRUKER = (
 
 def room_created_for_idporten(label: str, proposed: Sequence[str]) -> Reply:
     lines = [
-        f"Rommet «{label}» er opprettet og kryptert.",
-        "Brukeren logger inn i Samsnakk med ID-porten (for eksempel BankID), finner invitasjonen der og får "
-        "samtykketeksten først. Du blir lagt til når brukeren har samtykket.",
+        _("Rommet «{label}» er opprettet og kryptert.").format(label=label),
+        _(
+            "Brukeren logger inn i Samsnakk med ID-porten (for eksempel BankID), finner invitasjonen der og får samtykketeksten først. Du blir lagt til når brukeren har samtykket."
+        ),
     ]
     if proposed:
-        lines.append(f"Deretter får brukeren spørsmål om å godkjenne {_names(proposed)}.")
-    lines.append("Slett gjerne meldingen din med fødselsnummeret fra denne samtalen.")
+        lines.append(
+            _("Deretter får brukeren spørsmål om å godkjenne {proposed}.").format(
+                proposed=_names(proposed)
+            )
+        )
+    lines.append(_("Slett gjerne meldingen din med fødselsnummeret fra denne samtalen."))
     return Reply("\n".join(lines), None)
 
 
 def server_not_in_samsnakk(user_id: str) -> str:
-    return (
-        f"«{user_id}» er på en server som ikke er med i Samsnakk, så den kontoen kan ikke "
-        "bli med i rommene her. Bruk kontoen personen har hos en av organisasjonene som er med."
-    )
+    return _(
+        "«{user_id}» er på en server som ikke er med i Samsnakk, så den kontoen kan ikke bli med i rommene her. Bruk kontoen personen har hos en av organisasjonene som er med."
+    ).format(user_id=user_id)

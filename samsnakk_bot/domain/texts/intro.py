@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _code, _html_paragraph, _quoted, command
 
@@ -69,78 +70,71 @@ ALIASES_LABEL = "Du kan også skrive:"
 
 
 def _more_help(example_name: str) -> str:
-    return (
-        f"Skriv «!hjelp» og navnet på en kommando for å lese mer, "
-        f"for eksempel «!hjelp {example_name}»."
-    )
+    return _(
+        "Skriv «!hjelp» og navnet på en kommando for å lese mer, for eksempel «!hjelp {example_name}»."
+    ).format(example_name=example_name)
 
 
 def help_overview(entries: Sequence[tuple[str, str]], example_name: str) -> Reply:
     """The ``!hjelp`` overview. ``entries`` are ``(usage, summary)`` pairs, in display order."""
     if not entries:
-        return Reply(f"{INTRO}\n\n{NO_COMMANDS_HERE}", None)
+        return Reply(f"{_(INTRO)}\n\n{_(NO_COMMANDS_HERE)}", None)
     lines = [f"• {usage} – {summary}" for usage, summary in entries]
     more = _more_help(example_name)
-    body = "\n".join([INTRO, "", HELP_LIST_HEADING, *lines, "", more])
-    items = "".join(f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries)
-    html = (
-        f"{_html_paragraph(INTRO)}{_html_paragraph(HELP_LIST_HEADING)}"
-        f"<ul>{items}</ul>{_html_paragraph(more)}"
-    )
+    body = "\n".join([_(INTRO), "", _(HELP_LIST_HEADING), *lines, "", more])
+    items = "".join((f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries))
+    html = f"{_html_paragraph(_(INTRO))}{_html_paragraph(_(HELP_LIST_HEADING))}<ul>{items}</ul>{_html_paragraph(more)}"
     return Reply(body, html)
 
 
 def command_help(usage: str, details: str, example: str, aliases: Sequence[str] = ()) -> Reply:
     """``!hjelp <kommando>``: how to write it, what it does, and an example."""
-    body_parts = [usage, details, f"{EXAMPLE_LABEL}\n{example}"]
+    body_parts = [usage, details, f"{_(EXAMPLE_LABEL)}\n{example}"]
     html_example = f"<pre><code>{escape(example)}</code></pre>"
     html_parts = [f"<p>{_code(usage)}</p>", _html_paragraph(details)]
-    html_parts.append(f"<p>{escape(EXAMPLE_LABEL)}</p>{html_example}")
+    html_parts.append(f"<p>{escape(_(EXAMPLE_LABEL))}</p>{html_example}")
     if aliases:
         shown = ", ".join(_quoted(alias) for alias in aliases)
-        body_parts.append(f"{ALIASES_LABEL} {shown}.")
+        body_parts.append(f"{_(ALIASES_LABEL)} {shown}.")
         html_shown = ", ".join(_code(command(alias)) for alias in aliases)
-        html_parts.append(f"<p>{escape(ALIASES_LABEL)} {html_shown}.</p>")
+        html_parts.append(f"<p>{escape(_(ALIASES_LABEL))} {html_shown}.</p>")
     return Reply("\n\n".join(body_parts), "".join(html_parts))
 
 
 def command_group_help(group: str, entries: Sequence[tuple[str, str]]) -> Reply:
     """``!møte`` alone when only ``!møte ny`` etc. exist: list what may follow."""
-    intro = f"{_quoted(group)} trenger ett ord til. Dette kan du skrive:"
+    intro = _("{group} trenger ett ord til. Dette kan du skrive:").format(group=_quoted(group))
     lines = [f"• {usage} – {summary}" for usage, summary in entries]
     body = "\n".join([intro, *lines])
-    items = "".join(f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries)
+    items = "".join((f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries))
     return Reply(body, f"{_html_paragraph(intro)}<ul>{items}</ul>")
 
 
 def _did_you_mean(suggestion: str | None) -> str:
-    return f" Mente du {_quoted(suggestion)}?" if suggestion else ""
+    return _(" Mente du {suggestion}?").format(suggestion=_quoted(suggestion)) if suggestion else ""
 
 
 def unknown_command(name: str, suggestion: str | None = None) -> Reply:
     """Someone wrote a command we do not have, e.g. ``!hjlep``."""
-    body = (
-        f"Jeg kjenner ikke kommandoen {_quoted(name)}.{_did_you_mean(suggestion)} "
-        "Skriv «!hjelp» for å se hva du kan skrive."
-    )
+    body = _(
+        "Jeg kjenner ikke kommandoen {name}.{did_you_mean} Skriv «!hjelp» for å se hva du kan skrive."
+    ).format(name=_quoted(name), did_you_mean=_did_you_mean(suggestion))
     return Reply(body, None)
 
 
 def unknown_command_help(name: str, suggestion: str | None = None) -> Reply:
     """``!hjelp xyz`` where ``xyz`` is not a command."""
-    body = (
-        f"Jeg kjenner ikke kommandoen {_quoted(name)}, så jeg kan ikke forklare den."
-        f"{_did_you_mean(suggestion)} Skriv «!hjelp» for å se hva du kan skrive."
-    )
+    body = _(
+        "Jeg kjenner ikke kommandoen {name}, så jeg kan ikke forklare den.{did_you_mean} Skriv «!hjelp» for å se hva du kan skrive."
+    ).format(name=_quoted(name), did_you_mean=_did_you_mean(suggestion))
     return Reply(body, None)
 
 
 def command_not_available(name: str) -> Reply:
     """A real command, but not for this person or not in this room."""
-    body = (
-        f"Kommandoen {_quoted(name)} kan ikke brukes her. "
-        "Skriv «!hjelp» for å se hva du kan skrive her."
-    )
+    body = _(
+        "Kommandoen {name} kan ikke brukes her. Skriv «!hjelp» for å se hva du kan skrive her."
+    ).format(name=_quoted(name))
     return Reply(body, None)
 
 
@@ -149,34 +143,32 @@ def bad_arguments(usage: str, example: str, problem: str | None = None) -> Reply
 
     ``problem`` is an optional sentence from this module saying what was wrong.
     """
-    first = problem if problem else "Det ble ikke helt riktig."
-    body = f"{first} Skriv slik: «{usage}».\n\n{EXAMPLE_LABEL}\n{example}"
-    html = (
-        f"{_html_paragraph(first)}<p>Skriv slik: {_code(usage)}.</p>"
-        f"<p>{escape(EXAMPLE_LABEL)}</p><pre><code>{escape(example)}</code></pre>"
+    first = problem if problem else _("Det ble ikke helt riktig.")
+    body = _("{first} Skriv slik: «{usage}».\n\n{example_label}\n{example}").format(
+        first=first, usage=usage, example_label=_(EXAMPLE_LABEL), example=example
     )
+    html = f"{_html_paragraph(first)}<p>Skriv slik: {_code(usage)}.</p><p>{escape(_(EXAMPLE_LABEL))}</p><pre><code>{escape(example)}</code></pre>"
     return Reply(body, html)
 
 
 def unexpected_error(reference: str) -> Reply:
     """Something failed on our side. The same reference is logged for support to find."""
-    body = (
-        "Noe gikk galt hos oss. Prøv igjen om litt. "
-        f"Oppgi referanse {reference} hvis du kontakter brukerstøtte."
-    )
+    body = _(
+        "Noe gikk galt hos oss. Prøv igjen om litt. Oppgi referanse {reference} hvis du kontakter brukerstøtte."
+    ).format(reference=reference)
     return Reply(body, None)
 
 
 def dm_greeting() -> Reply:
     """Posted once when the bot joins a direct message with a person."""
-    return Reply(DM_GREETING, None)
+    return Reply(_(DM_GREETING), None)
 
 
 def not_a_command_in_dm() -> Reply:
     """Plain text (not a command) written to the bot in a direct message."""
-    return Reply(NOT_A_COMMAND_IN_DM, None)
+    return Reply(_(NOT_A_COMMAND_IN_DM), None)
 
 
 def unencrypted_room_refusal() -> Reply:
     """Why the bot will not talk in a room without end-to-end encryption."""
-    return Reply(UNENCRYPTED_ROOM_REFUSAL, None)
+    return Reply(_(UNENCRYPTED_ROOM_REFUSAL), None)

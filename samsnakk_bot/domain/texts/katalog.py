@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 KATALOG_USAGE = "!katalog <søk>"
@@ -27,13 +28,18 @@ def katalog_results(
 ) -> Reply:
     """(name, role and organisation, unit, help text, Matrix ID, e-mail, phone) per person."""
     if not rows:
-        return Reply(f"Fant ingen i katalogen for «{query}». Prøv færre eller kortere ord.", None)
-    lines = [f"Treff i katalogen for «{query}»:"]
+        return Reply(
+            _("Fant ingen i katalogen for «{query}». Prøv færre eller kortere ord.").format(
+                query=query
+            ),
+            None,
+        )
+    lines = [_("Treff i katalogen for «{query}»:").format(query=query)]
     html = [f"<p>{escape(lines[0])}</p><ul>"]
     for name, role_org, unit, help_text, user_id, email, phone in rows:
         parts = [f"{name} – {role_org}" + (f" ({unit})" if unit else "")]
         if help_text:
-            parts.append(f"Kan hjelpe med: {help_text}")
+            parts.append(_("Kan hjelpe med: {help_text}").format(help_text=help_text))
         parts.append(" · ".join(x for x in (user_id, email, phone) if x))
         lines.append("• " + "\n  ".join(parts))
         html.append("<li>" + "<br>".join(escape(p) for p in parts) + "</li>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph, _names
 
@@ -174,11 +175,13 @@ OPPSKRIFT_STEP_LABELS = {
 
 
 def video_place(link: str) -> str:
-    return f"Video: {link}"
+    return _("Video: {link}").format(link=link)
 
 
 def meeting_title(kind: str, number: int) -> str:
-    return f"{MEETING_KIND_LABELS.get(kind, 'Møte')} (møte {number})"
+    return _("{get} (møte {number})").format(
+        get=_(MEETING_KIND_LABELS.get(kind, _("Møte"))), number=number
+    )
 
 
 def meeting_posted(
@@ -192,17 +195,21 @@ def meeting_posted(
     mentions: Sequence[str],
 ) -> Reply:
     lines = [
-        f"{meeting_title(kind, number)}: {when} ({minutes} min)",
-        *([f"Sted: {place}"] if place else []),
-        f"Deltakere: {_names(list(names))}",
-        f"Ansvarlig: {responsible}",
-        f"Svar «!møte bekreft {number}» eller «!møte kan-ikke {number} [forslag]». "
-        f"Legg til tema med «!agenda {number} …».",
+        _("{meeting_title}: {when} ({minutes} min)").format(
+            meeting_title=meeting_title(kind, number), when=when, minutes=minutes
+        ),
+        *([_("Sted: {place}").format(place=place)] if place else []),
+        _("Deltakere: {names}").format(names=_names(list(names))),
+        _("Ansvarlig: {responsible}").format(responsible=responsible),
+        _(
+            "Svar «!møte bekreft {number}» eller «!møte kan-ikke {number} [forslag]». Legg til tema med «!agenda {number} …»."
+        ).format(number=number),
     ]
     body = "\n".join(lines)
     html = (
-        f"<p><strong>{escape(meeting_title(kind, number))}</strong><br>{escape(when)} "
-        f"({minutes} min)</p><p>" + "<br>".join(escape(x) for x in lines[1:]) + "</p>"
+        f"<p><strong>{escape(meeting_title(kind, number))}</strong><br>{escape(when)} ({minutes} min)</p><p>"
+        + "<br>".join(escape(x) for x in lines[1:])
+        + "</p>"
     )
     return Reply(body, html, tuple(mentions))
 
@@ -223,14 +230,13 @@ def oppskrift_posted(number: int, steps: Sequence[tuple[str, Sequence[str]]]) ->
 
 
 def meeting_confirmed(name: str, number: int) -> Reply:
-    return Reply(f"{name} kommer på møte {number}.", None)
+    return Reply(_("{name} kommer på møte {number}.").format(name=name, number=number), None)
 
 
 def meeting_cannot(name: str, number: int, proposal: str | None, mentions: Sequence[str]) -> Reply:
-    tail = f" Forslag: {proposal}" if proposal else ""
+    tail = _(" Forslag: {proposal}").format(proposal=proposal) if proposal else ""
     return Reply(
-        f"{name} kan ikke komme på møte {number}.{tail} Alle kan flytte møtet med "
-        f"«!møte flytt {number} <dato> <tid>».",
+        f"{name} kan ikke komme på møte {number}.{tail} Alle kan flytte møtet med «!møte flytt {number} <dato> <tid>».",
         None,
         tuple(mentions),
     )
@@ -238,24 +244,34 @@ def meeting_cannot(name: str, number: int, proposal: str | None, mentions: Seque
 
 def meeting_moved(number: int, when: str, mentions: Sequence[str]) -> Reply:
     return Reply(
-        f"Møte {number} er flyttet til {when}. Bekreft på nytt med «!møte bekreft {number}».",
+        _(
+            "Møte {number} er flyttet til {when}. Bekreft på nytt med «!møte bekreft {number}»."
+        ).format(number=number, when=when),
         None,
         tuple(mentions),
     )
 
 
 def meeting_cancelled(number: int, reason: str | None, mentions: Sequence[str]) -> Reply:
-    tail = f" Grunn: {reason}" if reason else ""
-    return Reply(f"Møte {number} er avlyst.{tail}", None, tuple(mentions))
+    tail = _(" Grunn: {reason}").format(reason=reason) if reason else ""
+    return Reply(
+        _("Møte {number} er avlyst.{tail}").format(number=number, tail=tail), None, tuple(mentions)
+    )
 
 
 def meeting_reminder(number: int, when: str, mentions: Sequence[str]) -> Reply:
-    return Reply(f"Påminnelse: møte {number} er {when}.", None, tuple(mentions))
+    return Reply(
+        _("Påminnelse: møte {number} er {when}.").format(number=number, when=when),
+        None,
+        tuple(mentions),
+    )
 
 
 def meeting_unconfirmed(responsible: str, number: int, missing: Sequence[str]) -> Reply:
     return Reply(
-        f"Møte {number} nærmer seg, og {_names(list(missing))} har ikke bekreftet ennå.",
+        _("Møte {number} nærmer seg, og {missing} har ikke bekreftet ennå.").format(
+            number=number, missing=_names(list(missing))
+        ),
         None,
         (responsible,),
     )
@@ -263,8 +279,9 @@ def meeting_unconfirmed(responsible: str, number: int, missing: Sequence[str]) -
 
 def summary_ask(responsible: str, number: int) -> Reply:
     return Reply(
-        f"Møte {number} er over. Skriv oppsummeringen til brukeren med "
-        f"«!oppsummering {number}» og teksten i samme melding.",
+        _(
+            "Møte {number} er over. Skriv oppsummeringen til brukeren med «!oppsummering {number}» og teksten i samme melding."
+        ).format(number=number),
         None,
         (responsible,),
     )
@@ -272,8 +289,9 @@ def summary_ask(responsible: str, number: int) -> Reply:
 
 def summary_nudge(responsible: str, number: int) -> Reply:
     return Reply(
-        f"Påminnelse: brukeren venter på oppsummeringen fra møte {number}. "
-        f"Skriv «!oppsummering {number}» og teksten.",
+        _(
+            "Påminnelse: brukeren venter på oppsummeringen fra møte {number}. Skriv «!oppsummering {number}» og teksten."
+        ).format(number=number),
         None,
         (responsible,),
     )
@@ -282,7 +300,9 @@ def summary_nudge(responsible: str, number: int) -> Reply:
 def summary_message(
     bruker: str, bruker_name: str, intro: str, sections: Sequence[tuple[str, Sequence[str]]]
 ) -> Reply:
-    greeting = f"Hei {bruker_name}! Dette er de viktigste punktene fra møtet."
+    greeting = _("Hei {bruker_name}! Dette er de viktigste punktene fra møtet.").format(
+        bruker_name=bruker_name
+    )
     body_parts = [greeting]
     html_parts = [_html_paragraph(greeting)]
     if intro:
@@ -298,9 +318,12 @@ def summary_message(
 def meeting_list(rows: Sequence[tuple[int, str, str]]) -> Reply:
     """(number, title, when) per meeting."""
     if not rows:
-        return Reply("Ingen planlagte møter.", None)
-    lines = [f"• Møte {n}: {title}, {when}" for n, title, when in rows]
-    return Reply("Kommende møter:\n" + "\n".join(lines), None)
+        return Reply(_("Ingen planlagte møter."), None)
+    lines = [
+        _("• Møte {n}: {title}, {when}").format(n=n, title=title, when=when)
+        for n, title, when in rows
+    ]
+    return Reply(_("Kommende møter:\n") + "\n".join(lines), None)
 
 
 def meeting_status(
@@ -311,14 +334,18 @@ def meeting_status(
     steps: Sequence[tuple[str, Sequence[tuple[str, bool]]]],
     summary_done: bool,
 ) -> Reply:
-    lines = [f"{title}: {when}", "Svar:"]
+    lines = [f"{title}: {when}", _("Svar:")]
     lines += [f"• {name}: {answer}" for name, answer in answers]
-    lines.append(f"Agenda: {agenda_count[0]} tema, {agenda_count[1]} å holde seg unna")
-    lines.append("Oppskrift:")
+    lines.append(
+        _("Agenda: {agenda_count_0} tema, {agenda_count_1} å holde seg unna").format(
+            agenda_count_0=agenda_count[0], agenda_count_1=agenda_count[1]
+        )
+    )
+    lines.append(_("Oppskrift:"))
     for stage, items in steps:
         lines.append(f"{stage}:")
-        lines += [f"  {'☑' if done else '☐'} {label}" for label, done in items]
-    lines.append("Oppsummering: " + ("sendt" if summary_done else "ikke skrevet ennå"))
+        lines += [f"  {('☑' if done else '☐')} {label}" for label, done in items]
+    lines.append(_("Oppsummering: ") + (_("sendt") if summary_done else _("ikke skrevet ennå")))
     return Reply("\n".join(lines), None)
 
 
@@ -326,36 +353,41 @@ ANSWER_LABELS = {None: "har ikke svart", "confirmed": "kommer", "cannot": "kan i
 
 
 def agenda_view(number: int, topics: Sequence[str], avoid: Sequence[str]) -> Reply:
-    heading = f"Agenda for møte {number}"
-    body = [heading, "Det vi skal snakke om:"]
-    body += [f"• {t}" for t in topics] or ["• (ingenting ennå)"]
-    body.append("Det brukeren ikke vil snakke om:")
-    body += [f"• {t}" for t in avoid] or ["• (ingenting)"]
+    heading = _("Agenda for møte {number}").format(number=number)
+    body = [heading, _("Det vi skal snakke om:")]
+    body += [f"• {t}" for t in topics] or [_("• (ingenting ennå)")]
+    body.append(_("Det brukeren ikke vil snakke om:"))
+    body += [f"• {t}" for t in avoid] or [_("• (ingenting)")]
     html = (
         f"<p><strong>{escape(heading)}</strong></p><p>Det vi skal snakke om:</p><ul>"
-        + "".join(f"<li>{escape(t)}</li>" for t in topics or ["(ingenting ennå)"])
+        + "".join(f"<li>{escape(t)}</li>" for t in topics or [_("(ingenting ennå)")])
         + "</ul><p>Det brukeren ikke vil snakke om:</p><ul>"
-        + "".join(f"<li>{escape(t)}</li>" for t in avoid or ["(ingenting)"])
+        + "".join(f"<li>{escape(t)}</li>" for t in avoid or [_("(ingenting)")])
         + "</ul>"
     )
     return Reply("\n".join(body), html)
 
 
 def agenda_added(number: int, avoid: bool) -> Reply:
-    what = "Tema å holde seg unna" if avoid else "Tema"
-    return Reply(f"{what} er lagt til på agendaen for møte {number}.", None)
+    what = _("Tema å holde seg unna") if avoid else _("Tema")
+    return Reply(
+        _("{what} er lagt til på agendaen for møte {number}.").format(what=what, number=number),
+        None,
+    )
 
 
 def step_ticked(number: int, label: str) -> Reply:
-    return Reply(f"Krysset av for møte {number}: {label}.", None)
+    return Reply(
+        _("Krysset av for møte {number}: {label}.").format(number=number, label=label), None
+    )
 
 
 def mine_moter(rows: Sequence[tuple[str, str, str]]) -> Reply:
     """(room name, title, when)."""
     if not rows:
-        return Reply("Du har ingen kommende møter.", None)
+        return Reply(_("Du har ingen kommende møter."), None)
     lines = [f"• {when}: {title} i «{room}»" for room, title, when in rows]
-    return Reply("Dine kommende møter:\n" + "\n".join(lines), None)
+    return Reply(_("Dine kommende møter:\n") + "\n".join(lines), None)
 
 
 MEETING_ONE_RESPONSIBLE = (
@@ -405,7 +437,9 @@ MEETING_UNKNOWN_WORDS = (
 
 
 def meeting_not_member(name: str) -> str:
-    return f"{name} er ikke med i rommet. Foreslå personen med «!legg-til» først."
+    return _("{name} er ikke med i rommet. Foreslå personen med «!legg-til» først.").format(
+        name=name
+    )
 
 
 DATE_PROBLEMS = {

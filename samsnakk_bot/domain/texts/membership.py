@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 
 
 def removed(name: str) -> Reply:
-    return Reply(f"{name} er fjernet fra rommet.", None)
+    return Reply(_("{name} er fjernet fra rommet.").format(name=name), None)
 
 
 def left_room(name: str) -> Reply:
-    return Reply(f"{name} har gått ut av rommet.", None)
+    return Reply(_("{name} har gått ut av rommet.").format(name=name), None)
 
 
 def not_in_room(name: str) -> str:
-    return f"{name} er ikke med i rommet."
+    return _("{name} er ikke med i rommet.").format(name=name)
 
 
 CANNOT_REMOVE_BRUKER = (
@@ -42,10 +43,16 @@ WHO_TO_ADD = "Skriv hvem du vil foreslå, for eksempel «!legg-til @vera:samsnak
 
 def participants_list(rows: Sequence[tuple[str, str, str | None, str]]) -> Reply:
     """``rows``: (person description, role in room, proposed by, approved when)."""
-    heading = "Disse er med i rommet:"
+    heading = _("Disse er med i rommet:")
     lines = []
     for person, role, proposed_by, when in rows:
-        how = f"foreslått av {proposed_by}, godkjent {when}" if proposed_by else f"med fra {when}"
+        how = (
+            _("foreslått av {proposed_by}, godkjent {when}").format(
+                proposed_by=proposed_by, when=when
+            )
+            if proposed_by
+            else _("med fra {when}").format(when=when)
+        )
         lines.append(f"{person} – {role}, {how}")
     body = "\n".join([heading, *(f"• {line}" for line in lines)])
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
@@ -57,7 +64,8 @@ ROLE_LABELS = {"bruker": "bruker", "creator": "opprettet rommet", "deltaker": "d
 
 def guard_removed() -> Reply:
     return Reply(
-        "En person som ikke var godkjent av brukeren, ble fjernet fra rommet. "
-        "Det er skrevet i innsynsloggen.",
+        _(
+            "En person som ikke var godkjent av brukeren, ble fjernet fra rommet. Det er skrevet i innsynsloggen."
+        ),
         None,
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 
 def code_accepted(label: str) -> Reply:
     return Reply(
-        f"Takk! Du er invitert til rommet ditt «{label}». Godta invitasjonen, så får du "
-        "samtykketeksten der.",
+        _(
+            "Takk! Du er invitert til rommet ditt «{label}». Godta invitasjonen, så får du samtykketeksten der."
+        ).format(label=label),
         None,
     )
 
@@ -23,15 +25,17 @@ CODE_BAD_FORMAT = "Koden har åtte tegn, for eksempel «!kode K7QM-3XHP»."
 
 def code_rejected(attempts_left: int) -> Reply:
     return Reply(
-        "Koden stemmer ikke, er brukt eller er utløpt. Sjekk at du skrev den riktig. "
-        f"Du kan prøve {attempts_left} ganger til før du må vente litt.",
+        _(
+            "Koden stemmer ikke, er brukt eller er utløpt. Sjekk at du skrev den riktig. Du kan prøve {attempts_left} ganger til før du må vente litt."
+        ).format(attempts_left=attempts_left),
         None,
     )
 
 
 def code_rate_limited(minutes: int) -> Reply:
     return Reply(
-        f"For mange forsøk. Vent {minutes} minutter og prøv igjen, eller be den som hjelper deg "
-        "om en ny kode.",
+        _(
+            "For mange forsøk. Vent {minutes} minutter og prøv igjen, eller be den som hjelper deg om en ny kode."
+        ).format(minutes=minutes),
         None,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts._markup import _html_paragraph
 from samsnakk_bot.domain.texts.guard import with_history_rule
@@ -18,7 +19,7 @@ NO_LONGER_IN_DIRECTORY = "ikke lenger i katalogen"
 
 def person_listed(name: str, org: str, role: str, user_id: str, active: bool = True) -> str:
     """A directory person: ``Frida Fastlege (Askøy legesenter, fastlege, @frida:server)``."""
-    parts = [org, role, user_id] + ([] if active else [NO_LONGER_IN_DIRECTORY])
+    parts = [org, role, user_id] + ([] if active else [_(NO_LONGER_IN_DIRECTORY)])
     return f"{name} ({', '.join(p for p in parts if p)})"
 
 
@@ -45,8 +46,10 @@ def person_unlisted(user_id: str, chosen_name: str | None) -> str:
     """Someone not in the directory: their Matrix ID first, the name they chose in quotes."""
     chosen = _chosen(chosen_name, user_id)
     if chosen:
-        return f"{user_id} ({NOT_IN_DIRECTORY}, kaller seg «{chosen}»)"
-    return f"{user_id} ({NOT_IN_DIRECTORY})"
+        return _("{user_id} ({not_in_directory}, kaller seg «{chosen}»)").format(
+            user_id=user_id, not_in_directory=_(NOT_IN_DIRECTORY), chosen=chosen
+        )
+    return f"{user_id} ({_(NOT_IN_DIRECTORY)})"
 
 
 def person_short_unlisted(user_id: str, chosen_name: str | None) -> str:
@@ -57,12 +60,14 @@ def person_short_unlisted(user_id: str, chosen_name: str | None) -> str:
 
 def consent_prompt_from(bruker: str, creator: str, text: str) -> Reply:
     """The consent text, opened by who made the room (name, organisation, Matrix ID)."""
-    body = f"Rommet er opprettet av {creator}.\n\n{with_history_rule(text)}"
+    body = _("Rommet er opprettet av {creator}.\n\n{with_history_rule}").format(
+        creator=creator, with_history_rule=with_history_rule(text)
+    )
     return Reply(body, _html_paragraph(body), (bruker,))
 
 
 def consent_poll_question(creator: str) -> str:
-    return f"Samtykker du til rommet som {creator} har opprettet?"
+    return _("Samtykker du til rommet som {creator} har opprettet?").format(creator=creator)
 
 
 POLL_ANSWER_NOT_FOR_THIS = (
@@ -91,8 +96,9 @@ OFFBOARDED_CREATOR_GONE = (
 
 def room_handed_over(bruker: str, creator: str) -> Reply:
     return Reply(
-        f"Den som opprettet rommet, har sluttet. Rommet er overført til {creator}. Samtykker du, "
-        "er det denne personen som blir med. Svar «!samtykke ja» eller «!samtykke nei».",
+        _(
+            "Den som opprettet rommet, har sluttet. Rommet er overført til {creator}. Samtykker du, er det denne personen som blir med. Svar «!samtykke ja» eller «!samtykke nei»."
+        ).format(creator=creator),
         None,
         (bruker,),
     )
@@ -100,8 +106,9 @@ def room_handed_over(bruker: str, creator: str) -> Reply:
 
 def waiting_room_closed_to_colleague(label: str) -> Reply:
     return Reply(
-        f"Rommet «{label}» ventet fortsatt på brukeren og er lukket fordi den som opprettet det, "
-        "har sluttet. Lag et nytt rom med «!rom ny» hvis brukeren fortsatt trenger det.",
+        _(
+            "Rommet «{label}» ventet fortsatt på brukeren og er lukket fordi den som opprettet det, har sluttet. Lag et nytt rom med «!rom ny» hvis brukeren fortsatt trenger det."
+        ).format(label=label),
         None,
     )
 
@@ -118,13 +125,17 @@ def offboarded_summary(
 ) -> Reply:
     """The admin's answer to ``!admin deaktiver``; ``account_closed`` None: not asked for."""
     lines = [
-        f"{name} er deaktivert: fjernet fra {rooms} rom, {requests} forespørsler stoppet, "
-        f"{moved} møter overført og {flagged} møter merket uten ansvarlig.",
-        f"{waiting} rom som ventet på brukeren er lukket eller overført, og {codes} "
-        "engangskoder er ugyldige. Personen kan ikke lenger opprette rom.",
+        _(
+            "{name} er deaktivert: fjernet fra {rooms} rom, {requests} forespørsler stoppet, {moved} møter overført og {flagged} møter merket uten ansvarlig."
+        ).format(name=name, rooms=rooms, requests=requests, moved=moved, flagged=flagged),
+        _(
+            "{waiting} rom som ventet på brukeren er lukket eller overført, og {codes} engangskoder er ugyldige. Personen kan ikke lenger opprette rom."
+        ).format(waiting=waiting, codes=codes),
     ]
     if account_closed is not None:
-        lines.append(OFFBOARDED_ACCOUNT_CLOSED if account_closed else OFFBOARDED_ACCOUNT_NOT_CLOSED)
+        lines.append(
+            _(OFFBOARDED_ACCOUNT_CLOSED) if account_closed else _(OFFBOARDED_ACCOUNT_NOT_CLOSED)
+        )
     return Reply(" ".join(lines), None)
 
 
@@ -150,8 +161,8 @@ CODE_ONLY_FOR_BRUKER = (
 
 def fnr_rate_limited(minutes: int) -> Reply:
     return Reply(
-        "Du har laget mange rom med fødselsnummer på kort tid, så jeg venter litt med flere. "
-        f"Prøv igjen om {minutes} minutter, eller bruk mobilnummeret, for eksempel "
-        "«!rom ny +47 912 34 567».",
+        _(
+            "Du har laget mange rom med fødselsnummer på kort tid, så jeg venter litt med flere. Prøv igjen om {minutes} minutter, eller bruk mobilnummeret, for eksempel «!rom ny +47 912 34 567»."
+        ).format(minutes=minutes),
         None,
     )

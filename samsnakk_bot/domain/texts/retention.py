@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 MONTH_NAMES = (
@@ -16,11 +17,14 @@ def _date(day: int, month: int, year: int) -> str:
 
 def retention_warning(day: int, month: int, year: int, days: int, second: bool) -> Reply:
     """In the room, before an inactive room closes. Neutral: nothing about anyone in it."""
-    first = "Påminnelse: " if second else ""
-    body = (
-        f"{first}Ingen har skrevet i dette rommet på lenge, så det stenges "
-        f"{_date(day, month, year)} (om {days} {'dag' if days == 1 else 'dager'}). Vil dere beholde rommet, er det nok at "
-        "en av dere skriver en melding her. Da starter perioden på nytt."
+    first = _("Påminnelse: ") if second else ""
+    body = _(
+        "{first}Ingen har skrevet i dette rommet på lenge, så det stenges {date} (om {days} {value}). Vil dere beholde rommet, er det nok at en av dere skriver en melding her. Da starter perioden på nytt."
+    ).format(
+        first=first,
+        date=_date(day, month, year),
+        days=days,
+        value=_("dag") if days == 1 else _("dager"),
     )
     return Reply(body, None)
 
@@ -33,7 +37,8 @@ ROOM_TOMBSTONE = "Rommet er stengt."
 
 def retention_closed_to_member(room: str) -> Reply:
     return Reply(
-        f"Rommet «{room}» er stengt fordi ingen hadde skrevet der på lenge. Trenger dere det "
-        "igjen, kan en ansatt opprette et nytt rom med «!rom ny».",
+        _(
+            "Rommet «{room}» er stengt fordi ingen hadde skrevet der på lenge. Trenger dere det igjen, kan en ansatt opprette et nytt rom med «!rom ny»."
+        ).format(room=room),
         None,
     )

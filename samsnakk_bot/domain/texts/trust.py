@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 GODTA_NOKKEL_USAGE = "!godta-nøkkel <Matrix-ID>"
@@ -38,54 +39,43 @@ IDENTITY_NEEDS_MATRIX_ID = "Skriv Matrix-ID-en til personen, for eksempel «!god
 
 def unverified_device(user_id: str) -> Reply:
     """To someone whose device their own account has not confirmed (cross-signed)."""
-    body = (
-        f"{user_id}: Denne enheten er ikke bekreftet, så jeg gjør ingenting herfra. "
-        "Bekreft enheten i Element: åpne Element på en enhet du allerede er logget inn på og "
-        "godkjenn den nye innloggingen, eller skriv inn gjenopprettingsnøkkelen din. "
-        "Prøv så igjen."
-    )
+    body = _(
+        "{user_id}: Denne enheten er ikke bekreftet, så jeg gjør ingenting herfra. Bekreft enheten i Element: åpne Element på en enhet du allerede er logget inn på og godkjenn den nye innloggingen, eller skriv inn gjenopprettingsnøkkelen din. Prøv så igjen."
+    ).format(user_id=user_id)
     return Reply(body, None, (user_id,))
 
 
 def identity_changed_in_room(person: str, user_id: str, bruker: str | None) -> Reply:
     """To the room: a participant's security identity changed. ``person`` carries the ID."""
     ask = (
-        f"{bruker}: Er du sikker på at det er {person}? Ring eller snakk med personen, og skriv "
-        f"«!godta-nøkkel {user_id}» når du vet det."
+        _(
+            "{bruker}: Er du sikker på at det er {person}? Ring eller snakk med personen, og skriv «!godta-nøkkel {user_id}» når du vet det."
+        ).format(bruker=bruker, person=person, user_id=user_id)
         if bruker
-        else "En administrator må godta den nye identiteten."
+        else _("En administrator må godta den nye identiteten.")
     )
-    body = (
-        f"Sikkerhetsidentiteten til {person} er endret. Det skjer når noen logger "
-        "inn på nytt uten å bekrefte seg, men kan også bety at noen andre har tatt over kontoen. "
-        "Til den er godtatt, kan personen ikke lese nye meldinger fra meg eller bruke "
-        f"kommandoer. {ask}"
-    )
+    body = _(
+        "Sikkerhetsidentiteten til {person} er endret. Det skjer når noen logger inn på nytt uten å bekrefte seg, men kan også bety at noen andre har tatt over kontoen. Til den er godtatt, kan personen ikke lese nye meldinger fra meg eller bruke kommandoer. {ask}"
+    ).format(person=person, ask=ask)
     return Reply(body, None, (bruker,) if bruker else ())
 
 
 def bruker_identity_changed_in_room(user_id: str) -> Reply:
-    body = (
-        f"Sikkerhetsidentiteten til brukeren ({user_id}) er endret. Til en administrator har "
-        "godtatt den, kan brukeren ikke svare på forespørsler eller lese nye meldinger fra meg."
-    )
+    body = _(
+        "Sikkerhetsidentiteten til brukeren ({user_id}) er endret. Til en administrator har godtatt den, kan brukeren ikke svare på forespørsler eller lese nye meldinger fra meg."
+    ).format(user_id=user_id)
     return Reply(body, None)
 
 
 def identity_changed_dm() -> Reply:
-    body = (
-        "Sikkerhetsidentiteten din i Element er endret, for eksempel fordi du logget inn på nytt "
-        "og laget en ny gjenopprettingsnøkkel. Var det ikke deg, må du bytte passord med en gang "
-        "og si fra til kontaktpersonen din. Til noen har godtatt den nye identiteten, kan du ikke "
-        "bruke kommandoer eller lese nye meldinger fra meg i rommene. Brukeren i rommet, eller "
-        "en administrator, kan godta den."
+    body = _(
+        "Sikkerhetsidentiteten din i Element er endret, for eksempel fordi du logget inn på nytt og laget en ny gjenopprettingsnøkkel. Var det ikke deg, må du bytte passord med en gang og si fra til kontaktpersonen din. Til noen har godtatt den nye identiteten, kan du ikke bruke kommandoer eller lese nye meldinger fra meg i rommene. Brukeren i rommet, eller en administrator, kan godta den."
     )
     return Reply(body, None)
 
 
 def identity_confirmed(person: str, user_id: str) -> Reply:
-    body = (
-        f"Den nye sikkerhetsidentiteten til {person} er godtatt. Personen kan bruke "
-        "kommandoer og lese nye meldinger igjen."
-    )
+    body = _(
+        "Den nye sikkerhetsidentiteten til {person} er godtatt. Personen kan bruke kommandoer og lese nye meldinger igjen."
+    ).format(person=person)
     return Reply(body, None, (user_id,))

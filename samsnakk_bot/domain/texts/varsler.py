@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 # SMS texts stay inside the GSM-7 alphabet (no «», no –) so they fit one 160-character segment.
@@ -26,14 +27,13 @@ def varsel_line(kind: str, count: int = 1) -> str:
 
 
 def varsel_sms(kind: str, count: int = 1) -> str:
-    return f"{varsel_line(kind, count)} {_VARSEL_OPEN}"
+    return f"{varsel_line(kind, count)} {_(_VARSEL_OPEN)}"
 
 
 def onboarding_sms(code: str, hours: int) -> str:
-    return (
-        f"Hei! Du er invitert til Samsnakk. Logg inn og skriv !kode {code} til "
-        f"Samsnakk-boten. Koden virker i {hours} timer."
-    )
+    return _(
+        "Hei! Du er invitert til Samsnakk. Logg inn og skriv !kode {code} til Samsnakk-boten. Koden virker i {hours} timer."
+    ).format(code=code, hours=hours)
 
 
 VARSEL_EMAIL_FOOTER = "Denne e-posten er sendt automatisk fra Samsnakk. Du kan ikke svare på den."
@@ -42,11 +42,11 @@ VARSEL_EMAIL_FOOTER = "Denne e-posten er sendt automatisk fra Samsnakk. Du kan i
 def varsel_email(kind: str, count: int = 1) -> tuple[str, str]:
     """(subject, body): the subject is as content-free as the body."""
     line = varsel_line(kind, count)
-    return "Nytt i Samsnakk", f"{line} {_VARSEL_OPEN}\n\n{VARSEL_EMAIL_FOOTER}"
+    return (_("Nytt i Samsnakk"), f"{line} {_(_VARSEL_OPEN)}\n\n{_(VARSEL_EMAIL_FOOTER)}")
 
 
 def varsel_app(user_id: str, kind: str, count: int = 1) -> Reply:
-    return Reply(f"{varsel_line(kind, count)} {_VARSEL_OPEN}", None, (user_id,))
+    return Reply(f"{varsel_line(kind, count)} {_(_VARSEL_OPEN)}", None, (user_id,))
 
 
 VARSEL_USAGE = "!varsel app|sms|epost|av"
@@ -105,25 +105,31 @@ def varsel_status(
     sms_summary: bool,
     is_bruker: bool,
 ) -> Reply:
-    how = " og ".join(_CHANNEL_NAMES[c] for c in channels) if channels else "av (ingen varsler)"
-    lines = [f"Du får varsler {how}."]
-    lines.append(f"Mobilnummer: {phone}" if phone else "Mobilnummer: ikke lagt inn")
-    lines.append(f"E-post: {email}" if email else "E-post: ikke lagt inn")
+    how = (
+        " og ".join(_(_CHANNEL_NAMES[c]) for c in channels) if channels else _("av (ingen varsler)")
+    )
+    lines = [_("Du får varsler {how}.").format(how=how)]
     lines.append(
-        f"Stille timer: {quiet[0]:02d}-{quiet[1]:02d} (SMS og e-post venter til etterpå)"
+        _("Mobilnummer: {phone}").format(phone=phone) if phone else _("Mobilnummer: ikke lagt inn")
+    )
+    lines.append(_("E-post: {email}").format(email=email) if email else _("E-post: ikke lagt inn"))
+    lines.append(
+        _("Stille timer: {quiet_0:02d}-{quiet_1:02d} (SMS og e-post venter til etterpå)").format(
+            quiet_0=quiet[0], quiet_1=quiet[1]
+        )
         if quiet
-        else "Stille timer: av"
+        else _("Stille timer: av")
     )
     if is_bruker:
-        lines.append("Oppsummeringer på SMS: " + ("på (med tekst)" if sms_summary else "av"))
+        lines.append(_("Oppsummeringer på SMS: ") + (_("på (med tekst)") if sms_summary else "av"))
     return Reply("\n".join(lines), None)
 
 
 def varsel_saved(channels: Sequence[str]) -> Reply:
     if not channels:
-        return Reply("Varsler er slått av. Skriv «!varsel app» for å slå dem på igjen.", None)
-    how = " og ".join(_CHANNEL_NAMES[c] for c in channels)
-    return Reply(f"Lagret. Du får varsler {how}.", None)
+        return Reply(_("Varsler er slått av. Skriv «!varsel app» for å slå dem på igjen."), None)
+    how = " og ".join(_(_CHANNEL_NAMES[c]) for c in channels)
+    return Reply(_("Lagret. Du får varsler {how}.").format(how=how), None)
 
 
 VARSEL_BAD_CHANNEL = "Velg app, sms, epost eller av, for eksempel «!varsel sms»."
@@ -154,14 +160,20 @@ VARSEL_QUIET_OFF = "Stille timer er slått av."
 
 
 def varsel_quiet_saved(start: int, end: int) -> Reply:
-    return Reply(f"Lagret. SMS og e-post venter mellom kl {start:02d} og {end:02d}.", None)
+    return Reply(
+        _("Lagret. SMS og e-post venter mellom kl {start:02d} og {end:02d}.").format(
+            start=start, end=end
+        ),
+        None,
+    )
 
 
 def varsel_summary_saved(on: bool) -> Reply:
     if on:
         return Reply(
-            "Lagret. Du får oppsummeringer som tekst på SMS. Husk at telefonselskapet kan se "
-            "teksten. Skriv «!varsel sms-oppsummering av» for å slå det av.",
+            _(
+                "Lagret. Du får oppsummeringer som tekst på SMS. Husk at telefonselskapet kan se teksten. Skriv «!varsel sms-oppsummering av» for å slå det av."
+            ),
             None,
         )
-    return Reply("Lagret. SMS-en sier bare at du har fått en oppsummering.", None)
+    return Reply(_("Lagret. SMS-en sier bare at du har fått en oppsummering."), None)

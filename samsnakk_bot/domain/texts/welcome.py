@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 
@@ -9,22 +10,27 @@ from samsnakk_bot.domain.replies import Reply
 def onboarding_sms_with_link(code: str, hours: int, app_link: str) -> str:
     """The code SMS with the app link last: GSM-7 only, one segment for server names of up to
     31 characters. The outbox falls back to :func:`onboarding_sms` when it does not fit."""
-    return (
-        f"Samsnakk: Logg inn og skriv !kode {code} til boten innen {hours} timer. Appen: {app_link}"
-    )
+    return _(
+        "Samsnakk: Logg inn og skriv !kode {code} til boten innen {hours} timer. Appen: {app_link}"
+    ).format(code=code, hours=hours, app_link=app_link)
 
 
 def with_onboarding_link(reply: Reply, app_link: str, page_url: str | None, hinted: bool) -> Reply:
     """The creator's answer to «!rom ny» for a new bruker, with what to send them."""
     lines = [
         reply.body,
-        "Send brukeren denne lenken. Den åpner appen Element X med Samsnakk valgt, eller "
-        f"app-butikken hvis appen ikke er installert: {app_link}",
+        _(
+            "Send brukeren denne lenken. Den åpner appen Element X med Samsnakk valgt, eller app-butikken hvis appen ikke er installert: {app_link}"
+        ).format(app_link=app_link),
     ]
     if hinted:
-        lines.append("Lenken fyller også inn brukerens konto, så brukeren bare logger inn.")
+        lines.append(_("Lenken fyller også inn brukerens konto, så brukeren bare logger inn."))
     if page_url:
-        lines.append(f"På en PC viser {page_url} den samme lenken som QR-kode, med tre enkle steg.")
+        lines.append(
+            _("På en PC viser {page_url} den samme lenken som QR-kode, med tre enkle steg.").format(
+                page_url=page_url
+            )
+        )
     return Reply("\n".join(lines), None, reply.mentions)
 
 
