@@ -132,6 +132,12 @@ def parse_language(text: str) -> str | None:
     return _names().get(_fold(text))
 
 
+def babel_locale() -> str:
+    """The Babel/CLDR locale of the language being spoken: ``nb_NO``, ``nn_NO``."""
+    code = current()
+    return f"{code}_NO" if code in (Language.NB, Language.NN) else code
+
+
 def language_name(code: str) -> str:
     """The language's own name in the language being spoken («nynorsk», «bokmål»)."""
     try:

@@ -83,7 +83,7 @@ def _audit_phrase(
     else:
         values = _LabelValues({k: str(v) for k, v in details.items() if v is not None})
         values["subject"] = names.get(subject, subject) if subject else _(INNSYN_SOMEONE)
-        phrase = template.format_map(values)
+        phrase = _(template).format_map(values)
     if action in AUDIT_ACTIONS_WITHOUT_ACTOR:
         return phrase
     return f"{names.get(actor, actor)} {phrase}"

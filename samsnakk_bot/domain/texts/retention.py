@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from samsnakk_bot.domain.i18n import _
-from samsnakk_bot.domain.replies import Reply
+from datetime import date
 
-MONTH_NAMES = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-)  # fmt: skip
+from babel.dates import format_date
+
+from samsnakk_bot.domain.i18n import _, babel_locale, ngettext
+from samsnakk_bot.domain.replies import Reply
 
 
 def _date(day: int, month: int, year: int) -> str:
-    return f"{day}. {MONTH_NAMES[month - 1]} {year}"
+    return format_date(date(year, month, day), "d. MMMM y", locale=babel_locale())
 
 
 def retention_warning(day: int, month: int, year: int, days: int, second: bool) -> Reply:
     """In the room, before an inactive room closes. Neutral: nothing about anyone in it."""
     first = _("Påminnelse: ") if second else ""
     body = _(
-        "{first}Ingen har skrevet i dette rommet på lenge, så det stenges {date} (om {days} {value}). Vil dere beholde rommet, er det nok at en av dere skriver en melding her. Da starter perioden på nytt."
+        "{first}Ingen har skrevet i dette rommet på lenge, så det stenges {date} (om {days_text}). Vil dere beholde rommet, er det nok at en av dere skriver en melding her. Da starter perioden på nytt."
     ).format(
         first=first,
         date=_date(day, month, year),
-        days=days,
-        value=_("dag") if days == 1 else _("dager"),
+        days_text=ngettext("{days} dag", "{days} dager", days).format(days=days),
     )
     return Reply(body, None)
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from samsnakk_bot.domain.i18n import _
+from samsnakk_bot.domain.i18n import _, ngettext
 from samsnakk_bot.domain.replies import Reply
 
 # SMS texts stay inside the GSM-7 alphabet (no «», no –) so they fit one 160-character segment.
 _VARSEL_WHAT = {
-    "message": ("Du har en ny melding i Samsnakk.", "Du har {n} nye meldinger i Samsnakk."),
-    "approval_prompt": ("Noen venter på svaret ditt i Samsnakk.",) * 2,
-    "request_outcome": ("Du har fått svar på en forespørsel i Samsnakk.",) * 2,
-    "reminder": ("Du har en påminnelse i Samsnakk.",) * 2,
-    "meeting": ("Det er en endring for et møte i Samsnakk.",) * 2,
-    "summary": ("Du har fått en oppsummering i Samsnakk.",) * 2,
+    "approval_prompt": "Noen venter på svaret ditt i Samsnakk.",
+    "request_outcome": "Du har fått svar på en forespørsel i Samsnakk.",
+    "reminder": "Du har en påminnelse i Samsnakk.",
+    "meeting": "Det er en endring for et møte i Samsnakk.",
+    "summary": "Du har fått en oppsummering i Samsnakk.",
 }
 
 
@@ -22,8 +21,11 @@ _VARSEL_OPEN = "Åpne appen for å lese."
 
 
 def varsel_line(kind: str, count: int = 1) -> str:
-    one, many = _VARSEL_WHAT.get(kind, ("Du har noe nytt i Samsnakk.",) * 2)
-    return (many if count > 1 else one).format(n=count)
+    if kind == "message":
+        return ngettext(
+            "Du har en ny melding i Samsnakk.", "Du har {n} nye meldinger i Samsnakk.", count
+        ).format(n=count)
+    return _(_VARSEL_WHAT.get(kind, "Du har noe nytt i Samsnakk."))
 
 
 def varsel_sms(kind: str, count: int = 1) -> str:
