@@ -51,6 +51,7 @@ from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.offboarding import Offboarding
@@ -74,6 +75,7 @@ from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.identity_pins import IdentityPinRepo
+from samsnakk_bot.store.languages import LanguageRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
@@ -135,6 +137,9 @@ class SamsnakkApp:
         self.directory = DirectoryRepo(self.db, self.cipher)
         self.polls = PollRepo(self.db)
         self.offboarded = OffboardedRepo(self.db)
+        self.languages = Languages(
+            LanguageRepo(self.db), self.directory, self.brukerrom, self.policies, self.clock
+        )
         self._build_varsler()
         self.deps = RoomDeps(
             bot_user_id=bot,
@@ -159,6 +164,7 @@ class SamsnakkApp:
             cipher=self.cipher,
             polls=self.polls,
             notify=self.varsler,
+            languages=self.languages,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.codes = CodeRepo(self.db)
@@ -232,6 +238,7 @@ class SamsnakkApp:
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.commands.set_role_resolver(self.deps.people.command_role)
+        self.languages.register(self.commands)
         self._build_device_trust()
         self.poll_answers = PollAnswers(
             self.polls, self.requests, self.commands, self.audit, self.clock
@@ -292,6 +299,7 @@ class SamsnakkApp:
             self.metrics,
             lambda: int(self.deps.policies.policy.onboarding.code_ttl.total_seconds() // 3600),
             app_link=self.cfg.onboarding_links.app(),
+            language_of=self.languages.person,
         )
 
     async def _on_delivery_report(self, report: DeliveryReport) -> None:

@@ -265,6 +265,18 @@ def default_registry() -> CommandRegistry:
             where=PLACES,
         )
     )
+    registry.register(
+        CommandSpec(
+            name="språk",
+            aliases=("mål",),
+            usage=texts.SPRAK_USAGE,
+            summary=texts.SPRAK_SUMMARY,
+            details=texts.SPRAK_DETAILS,
+            example=texts.SPRAK_EXAMPLE,
+            audience=frozenset({EVERYONE}),
+            where=PLACES,
+        )
+    )
     for spec in _brukerrom_specs():
         registry.register(spec)
     return registry

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from io import BytesIO
 
 from babel import Locale, UnknownLocaleError
@@ -78,10 +79,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(code).ngettext(singular, plural, n)
 
 
+def _locale_root() -> Traversable:
+    return resources.files(LOCALE_PACKAGE)
+
+
 @cache
 def available() -> frozenset[str]:
     """The language codes that have a catalog, bokmål always among them."""
-    root = resources.files(LOCALE_PACKAGE)
+    root = _locale_root()
     found = {
         entry.name
         for entry in root.iterdir()
@@ -92,7 +97,7 @@ def available() -> frozenset[str]:
 
 @cache
 def _translations(code: str) -> gettext.NullTranslations:
-    po = resources.files(LOCALE_PACKAGE).joinpath(code, "LC_MESSAGES", f"{DOMAIN}.po")
+    po = _locale_root().joinpath(code, "LC_MESSAGES", f"{DOMAIN}.po")
     if not po.is_file():
         return gettext.NullTranslations()
     with po.open("rb") as handle:

@@ -12,6 +12,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
@@ -47,6 +48,8 @@ class RoomDeps:
     cipher: FieldCipher
     polls: PollRepo
     notify: Notifier
+    # Which language a room or person speaks (services/languages.py); None: bokmål everywhere.
+    languages: Languages | None = None
 
 
 def oslo_when(ms: int) -> str:

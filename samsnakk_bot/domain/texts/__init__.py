@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from samsnakk_bot.domain.i18n import _
+from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.texts import (
     _markup,
     access,
@@ -31,6 +32,7 @@ from samsnakk_bot.domain.texts import (
     idporten,
     intro,
     katalog,
+    language,
     meetings,
     membership,
     onboarding,
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from samsnakk_bot.domain.texts.idporten import *  # noqa: F403
     from samsnakk_bot.domain.texts.intro import *  # noqa: F403
     from samsnakk_bot.domain.texts.katalog import *  # noqa: F403
+    from samsnakk_bot.domain.texts.language import *  # noqa: F403
     from samsnakk_bot.domain.texts.meetings import *  # noqa: F403
     from samsnakk_bot.domain.texts.membership import *  # noqa: F403
     from samsnakk_bot.domain.texts.onboarding import *  # noqa: F403
@@ -85,6 +88,7 @@ _MODULES: tuple[ModuleType, ...] = (
     idporten,
     intro,
     katalog,
+    language,
     meetings,
     membership,
     onboarding,
@@ -103,7 +107,9 @@ def _translated(value: object) -> object:
         return _(value)
     if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
         return tuple(_(item) for item in value)
-    if isinstance(value, Mapping) and not isinstance(value, frozenset):
+    if isinstance(value, Reply):
+        return Reply(_(value.body), _(value.html) if value.html else None, value.mentions)
+    if isinstance(value, Mapping):
         return {key: _translated(item) for key, item in value.items()}
     return value
 

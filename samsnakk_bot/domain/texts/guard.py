@@ -20,8 +20,9 @@ ACCESS_NOT_CURRENT_ADMIN = (
 
 # Appended to the consent text (prompt and «!samtykke vis»): what the bot shows to whom.
 CONSENT_HISTORY_RULE = (
-    "Det samme gjelder møter: en ny deltaker ser bare saker og møter fra den dagen du godkjente "
-    "dem. Det du ikke vil snakke om («ikke»), ser bare de som er med på møtet."
+    "En ny deltaker kan lese meldinger fra den dagen personen ble med, og ser møter og "
+    "agendapunkter fra den dagen du godkjente personen. Det som ble skrevet før, ser personen "
+    "ikke. Det du ikke vil snakke om («ikke»), ser bare de som er med på det møtet."
 )
 
 

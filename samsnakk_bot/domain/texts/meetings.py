@@ -179,9 +179,9 @@ def video_place(link: str) -> str:
 
 
 def meeting_title(kind: str, number: int) -> str:
-    return _("{get} (møte {number})").format(
-        get=_(MEETING_KIND_LABELS.get(kind, _("Møte"))), number=number
-    )
+    label = MEETING_KIND_LABELS.get(kind)
+    kind_label = _(label) if label else _("Møte")
+    return _("{kind} (møte {number})").format(kind=kind_label, number=number)
 
 
 def meeting_posted(
