@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _html_paragraph
+from samsnakk_bot.domain.texts._markup import bullets, para, render, rich
 
 ADMIN_ROOM_NAME = "Samsnakk admin"
 
@@ -268,15 +267,11 @@ def admin_greeting(org: str) -> Reply:
 
 
 def admin_report_intro(org: str, period: str, lines: Sequence[tuple[str, str]]) -> Reply:
-    heading = f"Bruksrapport for {org}, {period}. Tall under 5 vises som «<5»."
-    body = "\n".join([heading, *(f"• {label}: {value}" for label, value in lines)])
-    html = (
-        _html_paragraph(heading)
-        + "<ul>"
-        + "".join(f"<li>{escape(label)}: {escape(value)}</li>" for label, value in lines)
-        + "</ul>"
+    heading = _("Bruksrapport for {org}, {period}. Tall under 5 vises som «<5».").format(
+        org=org, period=period
     )
-    return Reply(body, html)
+    rows = [rich("{label}: {value}", label=label, value=value) for label, value in lines]
+    return render(para(heading), bullets(rows))
 
 
 def admin_revisjon_done(what: str, count: int) -> Reply:

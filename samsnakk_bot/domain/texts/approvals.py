@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _html_paragraph
+from samsnakk_bot.domain.texts._markup import para, render, rich, text
 
 
 def request_prompt(
@@ -15,17 +13,12 @@ def request_prompt(
     ask = _("{requester} ønsker å legge til {candidate} i rommet ditt.").format(
         requester=requester, candidate=candidate
     )
-    note_line = _("Begrunnelse: {note}").format(note=note) if note else ""
+    heading = rich(_("**Forespørsel {number}**"), number=number)
+    lines = [heading, text(ask)]
+    if note:
+        lines.append(text(_("Begrunnelse: {note}").format(note=note)))
     answer = _("Svar «!godkjenn {number}» eller «!avslå {number}».").format(number=number)
-    body = "\n".join(
-        x for x in (_("Forespørsel {number}").format(number=number), ask, note_line, answer) if x
-    )
-    html = (
-        f"<p><strong>Forespørsel {number}</strong><br>{escape(ask)}"
-        + (f"<br>{escape(note_line)}" if note_line else "")
-        + f"</p>{_html_paragraph(answer)}"
-    )
-    return Reply(body, html, (bruker,))
+    return render(para(*lines), para(answer), mentions=(bruker,), tight=True)
 
 
 def request_reminder(bruker: str, number: int, candidate: str) -> Reply:

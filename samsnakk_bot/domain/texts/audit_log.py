@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _html_paragraph
+from samsnakk_bot.domain.texts._markup import bullets, para, render, rich
 from samsnakk_bot.domain.texts.katalog import format_when
 
 # What each audit action reads as after the actor's name. ``{subject}`` is the person acted on;
@@ -106,11 +105,9 @@ def innsyn_log(
     display names (an ID without a name is shown as is). Times are local to ``tz_name``; the year
     is shown only when the log spans more than one calendar year.
     """
+    heading = para(rich("**{heading}**", heading=_(INNSYN_HEADING)))
     if not entries:
-        return Reply(
-            f"{_(INNSYN_HEADING)}\n\n{_(INNSYN_EMPTY)}",
-            f"<p><strong>{escape(_(INNSYN_HEADING))}</strong></p>{_html_paragraph(_(INNSYN_EMPTY))}",
-        )
+        return render(heading, para(_(INNSYN_EMPTY)))
     zone = ZoneInfo(tz_name)
     ordered = sorted(entries, key=lambda entry: entry[0])
     moments = [datetime.fromtimestamp(entry[0] // 1000, zone) for entry in ordered]
@@ -119,12 +116,8 @@ def innsyn_log(
         (_audit_when(moment, with_year), _audit_phrase(actor, subject, action, details, names))
         for moment, (_, actor, subject, action, details) in zip(moments, ordered, strict=True)
     ]
-    body = "\n".join([_(INNSYN_HEADING), *(f"• {when} — {what}" for when, what in rows)])
-    items = "".join(
-        (f"<li><strong>{escape(when)}</strong> — {escape(what)}</li>" for when, what in rows)
-    )
-    html = f"<p><strong>{escape(_(INNSYN_HEADING))}</strong></p><ul>{items}</ul>"
-    return Reply(body, html)
+    listed = [rich("**{when}** — {what}", when=when, what=what) for when, what in rows]
+    return render(heading, bullets(listed))
 
 
 ACCESS_STATE_CHANGE_REFUSED = (

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _code, _html_paragraph, _quoted, command
+from samsnakk_bot.domain.texts._markup import (
+    _Block,
+    _quoted,
+    bullets,
+    code,
+    command,
+    example,
+    joined,
+    para,
+    render,
+    rich,
+)
 
 INTRO = (
     "Samsnakk er en trygg, kryptert samtale der brukeren og de som hjelper – DPS, kommunen, NAV "
@@ -75,39 +85,36 @@ def _more_help(example_name: str) -> str:
     ).format(example_name=example_name)
 
 
+def _listed(entries: Sequence[tuple[str, str]]) -> _Block:
+    return bullets([rich("`{usage}` – {summary}", usage=u, summary=sm) for u, sm in entries])
+
+
 def help_overview(entries: Sequence[tuple[str, str]], example_name: str) -> Reply:
     """The ``!hjelp`` overview. ``entries`` are ``(usage, summary)`` pairs, in display order."""
     if not entries:
         return Reply(f"{_(INTRO)}\n\n{_(NO_COMMANDS_HERE)}", None)
-    lines = [f"• {usage} – {summary}" for usage, summary in entries]
     more = _more_help(example_name)
-    body = "\n".join([_(INTRO), "", _(HELP_LIST_HEADING), *lines, "", more])
-    items = "".join((f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries))
-    html = f"{_html_paragraph(_(INTRO))}{_html_paragraph(_(HELP_LIST_HEADING))}<ul>{items}</ul>{_html_paragraph(more)}"
-    return Reply(body, html)
+    return render(para(_(INTRO)), para(_(HELP_LIST_HEADING)), _listed(entries), para(more))
 
 
-def command_help(usage: str, details: str, example: str, aliases: Sequence[str] = ()) -> Reply:
+def command_help(usage: str, details: str, example_text: str, aliases: Sequence[str] = ()) -> Reply:
     """``!hjelp <kommando>``: how to write it, what it does, and an example."""
-    body_parts = [usage, details, f"{_(EXAMPLE_LABEL)}\n{example}"]
-    html_example = f"<pre><code>{escape(example)}</code></pre>"
-    html_parts = [f"<p>{_code(usage)}</p>", _html_paragraph(details)]
-    html_parts.append(f"<p>{escape(_(EXAMPLE_LABEL))}</p>{html_example}")
+    blocks = [
+        para(rich("`{usage}`", usage=usage)),
+        para(details),
+        para(_(EXAMPLE_LABEL)),
+        example(example_text),
+    ]
     if aliases:
-        shown = ", ".join(_quoted(alias) for alias in aliases)
-        body_parts.append(f"{_(ALIASES_LABEL)} {shown}.")
-        html_shown = ", ".join(_code(command(alias)) for alias in aliases)
-        html_parts.append(f"<p>{escape(_(ALIASES_LABEL))} {html_shown}.</p>")
-    return Reply("\n\n".join(body_parts), "".join(html_parts))
+        shown = joined([code(command(alias)) for alias in aliases])
+        blocks.append(para(rich("{label} {aliases}.", label=_(ALIASES_LABEL), aliases=shown)))
+    return render(*blocks)
 
 
 def command_group_help(group: str, entries: Sequence[tuple[str, str]]) -> Reply:
     """``!møte`` alone when only ``!møte ny`` etc. exist: list what may follow."""
-    intro = _("{group} trenger ett ord til. Dette kan du skrive:").format(group=_quoted(group))
-    lines = [f"• {usage} – {summary}" for usage, summary in entries]
-    body = "\n".join([intro, *lines])
-    items = "".join((f"<li>{_code(usage)} – {escape(summary)}</li>" for usage, summary in entries))
-    return Reply(body, f"{_html_paragraph(intro)}<ul>{items}</ul>")
+    intro = rich(_("{group} trenger ett ord til. Dette kan du skrive:"), group=code(command(group)))
+    return render(para(intro), _listed(entries))
 
 
 def _did_you_mean(suggestion: str | None) -> str:
@@ -138,17 +145,14 @@ def command_not_available(name: str) -> Reply:
     return Reply(body, None)
 
 
-def bad_arguments(usage: str, example: str, problem: str | None = None) -> Reply:
+def bad_arguments(usage: str, example_text: str, problem: str | None = None) -> Reply:
     """A known command written the wrong way: say what to write instead.
 
     ``problem`` is an optional sentence from this module saying what was wrong.
     """
     first = problem if problem else _("Det ble ikke helt riktig.")
-    body = _("{first} Skriv slik: «{usage}».\n\n{example_label}\n{example}").format(
-        first=first, usage=usage, example_label=_(EXAMPLE_LABEL), example=example
-    )
-    html = f"{_html_paragraph(first)}<p>Skriv slik: {_code(usage)}.</p><p>{escape(_(EXAMPLE_LABEL))}</p><pre><code>{escape(example)}</code></pre>"
-    return Reply(body, html)
+    ask = rich(_("{first} Skriv slik: «`{usage}`»."), first=first, usage=usage)
+    return render(para(ask), para(_(EXAMPLE_LABEL)), example(example_text))
 
 
 def unexpected_error(reference: str) -> Reply:

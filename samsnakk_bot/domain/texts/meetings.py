@@ -7,7 +7,7 @@ from html import escape
 
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _html_paragraph, _names
+from samsnakk_bot.domain.texts._markup import _names, bullets, para, render, rich
 
 MOTE_NY_USAGE = (
     "!møte ny <dato> <tid> [varighet] [sted <tekst> | video <lenke>] [med <deltaker>, …]"
@@ -194,10 +194,13 @@ def meeting_posted(
     responsible: str,
     mentions: Sequence[str],
 ) -> Reply:
-    lines = [
-        _("{meeting_title}: {when} ({minutes} min)").format(
-            meeting_title=meeting_title(kind, number), when=when, minutes=minutes
-        ),
+    title = rich(
+        _("**{meeting_title}**: {when} ({minutes} min)"),
+        meeting_title=meeting_title(kind, number),
+        when=when,
+        minutes=minutes,
+    )
+    details = [
         *([_("Sted: {place}").format(place=place)] if place else []),
         _("Deltakere: {names}").format(names=_names(list(names))),
         _("Ansvarlig: {responsible}").format(responsible=responsible),
@@ -205,19 +208,16 @@ def meeting_posted(
             "Svar «!møte bekreft {number}» eller «!møte kan-ikke {number} [forslag]». Legg til tema med «!agenda {number} …»."
         ).format(number=number),
     ]
-    body = "\n".join(lines)
-    html = (
-        f"<p><strong>{escape(meeting_title(kind, number))}</strong><br>{escape(when)} ({minutes} min)</p><p>"
-        + "<br>".join(escape(x) for x in lines[1:])
-        + "</p>"
-    )
-    return Reply(body, html, tuple(mentions))
+    return render(para(title), para(*details), mentions=tuple(mentions), tight=True)
 
 
 def oppskrift_posted(number: int, steps: Sequence[tuple[str, Sequence[str]]]) -> Reply:
     """The pilot's oppskrift as a checklist, right after a meeting is planned."""
-    lines = [f"Oppskrift for møte {number} (kryss av med «!sjekk {number} <steg>»):"]
-    html = [f"<p><strong>{escape(lines[0])}</strong></p>"]
+    heading = _("Oppskrift for møte {number} (kryss av med «!sjekk {number} <steg>»):").format(
+        number=number
+    )
+    lines = [heading]
+    html = [f"<p><strong>{escape(heading)}</strong></p>"]
     for stage, labels in steps:
         lines.append(f"{stage}:")
         lines += [f"  ☐ {label}" for label in labels]
@@ -236,7 +236,9 @@ def meeting_confirmed(name: str, number: int) -> Reply:
 def meeting_cannot(name: str, number: int, proposal: str | None, mentions: Sequence[str]) -> Reply:
     tail = _(" Forslag: {proposal}").format(proposal=proposal) if proposal else ""
     return Reply(
-        f"{name} kan ikke komme på møte {number}.{tail} Alle kan flytte møtet med «!møte flytt {number} <dato> <tid>».",
+        _(
+            "{name} kan ikke komme på møte {number}.{tail} Alle kan flytte møtet med «!møte flytt {number} <dato> <tid>»."
+        ).format(name=name, number=number, tail=tail),
         None,
         tuple(mentions),
     )
@@ -303,16 +305,12 @@ def summary_message(
     greeting = _("Hei {bruker_name}! Dette er de viktigste punktene fra møtet.").format(
         bruker_name=bruker_name
     )
-    body_parts = [greeting]
-    html_parts = [_html_paragraph(greeting)]
+    blocks = [para(greeting)]
     if intro:
-        body_parts.append(intro)
-        html_parts.append(_html_paragraph(intro))
+        blocks.append(para(intro))
     for heading, lines in sections:
-        body_parts.append(heading + "\n" + "\n".join(f"• {line}" for line in lines))
-        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-        html_parts.append(f"<p><strong>{escape(heading)}</strong></p><ul>{items}</ul>")
-    return Reply("\n\n".join(body_parts), "".join(html_parts), (bruker,))
+        blocks += [para(rich("**{heading}**", heading=heading)), bullets(lines)]
+    return render(*blocks, mentions=(bruker,))
 
 
 def meeting_list(rows: Sequence[tuple[int, str, str]]) -> Reply:
@@ -353,19 +351,14 @@ ANSWER_LABELS = {None: "har ikke svart", "confirmed": "kommer", "cannot": "kan i
 
 
 def agenda_view(number: int, topics: Sequence[str], avoid: Sequence[str]) -> Reply:
-    heading = _("Agenda for møte {number}").format(number=number)
-    body = [heading, _("Det vi skal snakke om:")]
-    body += [f"• {t}" for t in topics] or [_("• (ingenting ennå)")]
-    body.append(_("Det brukeren ikke vil snakke om:"))
-    body += [f"• {t}" for t in avoid] or [_("• (ingenting)")]
-    html = (
-        f"<p><strong>{escape(heading)}</strong></p><p>Det vi skal snakke om:</p><ul>"
-        + "".join(f"<li>{escape(t)}</li>" for t in topics or [_("(ingenting ennå)")])
-        + "</ul><p>Det brukeren ikke vil snakke om:</p><ul>"
-        + "".join(f"<li>{escape(t)}</li>" for t in avoid or [_("(ingenting)")])
-        + "</ul>"
+    return render(
+        para(rich(_("**Agenda for møte {number}**"), number=number)),
+        para(_("Det vi skal snakke om:")),
+        bullets(topics or [_("(ingenting ennå)")]),
+        para(_("Det brukeren ikke vil snakke om:")),
+        bullets(avoid or [_("(ingenting)")]),
+        tight=True,
     )
-    return Reply("\n".join(body), html)
 
 
 def agenda_added(number: int, avoid: bool) -> Reply:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.domain.texts._markup import _html_paragraph
+from samsnakk_bot.domain.texts._markup import bullets, para, render
 
 
 def removed(name: str) -> Reply:
@@ -54,9 +53,7 @@ def participants_list(rows: Sequence[tuple[str, str, str | None, str]]) -> Reply
             else _("med fra {when}").format(when=when)
         )
         lines.append(f"{person} – {role}, {how}")
-    body = "\n".join([heading, *(f"• {line}" for line in lines)])
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    return Reply(body, f"{_html_paragraph(heading)}<ul>{items}</ul>")
+    return render(para(heading), bullets(lines))
 
 
 ROLE_LABELS = {"bruker": "bruker", "creator": "opprettet rommet", "deltaker": "deltaker"}
