@@ -21,6 +21,7 @@ from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import parse_command
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
@@ -493,7 +494,10 @@ class SamsnakkApp:
         return texts.unverified_device(sender)
 
     async def _greeting(self, room_id: str) -> Reply | None:
-        return texts.dm_greeting()
+        record = await self.rooms.get(room_id)
+        person = record.dm_user_id if record is not None else None
+        with speaking(await self.languages.person(person) if person else None):
+            return texts.dm_greeting()
 
     async def stop(self) -> None:
         # Offboarding notices go out after the command has answered; they need nio and the DB.

@@ -187,9 +187,6 @@ class BrukerromService(RoomUseCase):
 
     # -- consent -------------------------------------------------------------------------
 
-    async def room_language(self, room_id: str) -> str | None:
-        return await self.d.languages.room(room_id) if self.d.languages is not None else None
-
     async def post_consent_prompt(self, room: Brukerrom) -> None:
         assert room.bruker_user_id is not None
         if await self.d.polls.has_consent_poll(room.room_id):

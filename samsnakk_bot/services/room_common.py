@@ -75,6 +75,10 @@ def guarded(fn: Handler) -> Handler:
 class RoomUseCase:
     """What every brukerrom use case shares: its dependencies, the audit log, room lookups."""
 
+    async def room_language(self, room_id: str) -> str | None:
+        """The brukerrom's language (D131), for what the bot posts there on its own."""
+        return await self.d.languages.room(room_id) if self.d.languages is not None else None
+
     def __init__(self, deps: RoomDeps) -> None:
         self.d = deps
 
