@@ -1,4 +1,4 @@
-"""Texts: access."""
+"""What Synapse shows when an invite or a join into a brukerrom is refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: admin."""
+"""The kommune admin room: reports, audit exports, room overview, offboarding, katalog edits."""
 
 from __future__ import annotations
 

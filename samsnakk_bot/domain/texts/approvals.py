@@ -1,4 +1,4 @@
-"""Texts: approvals."""
+"""Brukerrom: proposing participants and the bruker's approvals."""
 
 from __future__ import annotations
 

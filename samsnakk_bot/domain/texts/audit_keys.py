@@ -1,4 +1,4 @@
-"""Texts: audit_keys."""
+"""The audit chain's checkpoints and alarms, and what the consent says the bot stores."""
 
 from __future__ import annotations
 

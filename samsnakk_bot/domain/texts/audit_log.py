@@ -1,4 +1,4 @@
-"""Texts: audit_log."""
+"""The innsynslogg («!logg»): what each audit action reads as."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: broker."""
+"""The login broker's pages (no personal data ever goes in)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: brukerrom_commands."""
+"""Brukerrom: the commands' usage, summary and details for «!hjelp»."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: brukerrom_create."""
+"""Brukerrom: creating a room («!rom ny») and naming whom it is for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: consent."""
+"""Brukerrom: the consent prompt, poll and answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: guard."""
+"""The room guard and the history rule appended to the consent text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: idporten."""
+"""Onboarding with ID-porten («!rom ny fnr:…»); the fødselsnummer is never repeated back."""
 
 from __future__ import annotations
 

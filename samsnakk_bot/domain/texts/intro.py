@@ -1,4 +1,4 @@
-"""Texts: intro."""
+"""The bot introducing itself, «!hjelp», and answers when a command is not right."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: katalog."""
+"""The staff directory («!katalog»)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: meetings."""
+"""Det første møtet: planning, answers, agenda, oppskrift, summary, calendar e-mail."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: membership."""
+"""Brukerrom: removing, leaving and listing participants."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: onboarding."""
+"""Onboarding with a one-time code («!kode»)."""
 
 from __future__ import annotations
 

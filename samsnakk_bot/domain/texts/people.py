@@ -1,4 +1,4 @@
-"""Texts: people."""
+"""How people are shown, offboarding, and the consent prompt's opening."""
 
 from __future__ import annotations
 

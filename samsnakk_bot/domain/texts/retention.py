@@ -1,4 +1,4 @@
-"""Texts: retention."""
+"""Inactive rooms: the warnings and the closing."""
 
 from __future__ import annotations
 

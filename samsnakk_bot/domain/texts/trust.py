@@ -1,4 +1,4 @@
-"""Texts: trust."""
+"""Device trust (MSC4153): unverified devices and changed security identities."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Texts: usage_report."""
+"""The usage report's title, labels and period problems."""
 
 from __future__ import annotations
 

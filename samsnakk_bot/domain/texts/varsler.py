@@ -1,4 +1,4 @@
-"""Texts: varsler."""
+"""Varsler: the content-free notices (app, SMS, e-mail) and «!varsel»."""
 
 from __future__ import annotations
 

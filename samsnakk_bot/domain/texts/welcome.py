@@ -1,4 +1,4 @@
-"""Texts: welcome."""
+"""The onboarding link and the /velkommen page."""
 
 from __future__ import annotations
 

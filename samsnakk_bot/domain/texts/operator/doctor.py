@@ -1,4 +1,4 @@
-"""Texts: operator/doctor."""
+"""«samsnakk doctor»: the operator's report, Norwegian first with English (not translated)."""
 
 from __future__ import annotations
 
