@@ -268,7 +268,7 @@ def default_registry() -> CommandRegistry:
     registry.register(
         CommandSpec(
             name="språk",
-            aliases=("mål",),
+            aliases=("målform",),
             usage=texts.SPRAK_USAGE,
             summary=texts.SPRAK_SUMMARY,
             details=texts.SPRAK_DETAILS,
