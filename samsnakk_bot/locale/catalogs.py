@@ -32,7 +32,7 @@ def po_path(code: str) -> Path:
 def extract() -> Catalog:
     """Every user text the code uses, as Babel's extraction finds it (``babel.cfg``)."""
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     catalog = Catalog(domain=DOMAIN, project="Samsnakk", charset="utf-8")
     found = extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
@@ -64,7 +64,7 @@ def update(code: str, template: Catalog) -> Catalog:
         if not message.id:
             continue
         if code == SOURCE.value:
-            string: str | tuple[str, ...] = message.id
+            string: str | tuple[str, ...] | list[str] | None = message.id
         else:
             previous = old.get(message.id)
             empty: tuple[str, ...] = ("", "")
@@ -89,13 +89,13 @@ def main() -> int:
     for code in sorted({SOURCE.value, *codes, *sys.argv[1:]}):
         catalog = update(code, template)
         write(code, catalog)
-        missing = sum(1 for m in catalog if m.id and not _translated(m.string))
+        missing = len([m for m in catalog if m.id and not _translated(m.string)])
         print(f"{code}: {len(catalog)} texts, {missing} without translation")
     return 0
 
 
-def _translated(string: str | tuple[str, ...] | None) -> bool:
-    if isinstance(string, tuple):
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    if isinstance(string, tuple | list):
         return all(string)
     return bool(string)
 
