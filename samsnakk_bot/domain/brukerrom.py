@@ -38,7 +38,8 @@ class Target:
 def classify_target(token: str) -> Target:
     """A person as written in a command: a Matrix ID, a phone number, a fødselsnummer, or a
     directory name."""
-    text = token.strip().strip(",")
+    # Quotes and a full stop autocorrect leaves around a name or ID («@kari:…», @kari:….).
+    text = token.strip().strip(",;.!?\"'“”„‘’«»").strip()
     fnr = _FNR.match(text)
     if fnr:
         return Target(TargetKind.FNR, (fnr.group(1) or fnr.group(2) or "").replace(" ", ""))

@@ -167,8 +167,9 @@ def fold(word: str) -> str:
 
 
 def _word_key(word: str) -> str:
-    folded = fold(word)
-    return WORD_FORMS.get(folded, folded)
+    """A word's key, its forms made one, also inside hyphenated words: «mine-møter»."""
+    parts = (fold(part) for part in word.translate(_DASHES).split("-"))
+    return "".join(WORD_FORMS.get(part, part) for part in parts)
 
 
 def _key(name: str) -> str:

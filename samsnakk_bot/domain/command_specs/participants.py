@@ -84,6 +84,7 @@ def specs() -> list[CommandSpec]:
                 "deltakerne",
                 "deltagerne",
                 "deltaker",
+                "deltager",
                 "deltakarar",
                 "deltakarane",
                 "deltakar",
