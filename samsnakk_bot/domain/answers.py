@@ -152,11 +152,9 @@ def read_answer(body: str) -> Answer | None:
     found = _LOOKUP.get(words)
     if found is not None:
         return found
-    # «ja ja», «nei nei nei»: the same word repeated.
-    unique = set(words.split())
-    if len(unique) == 1:
-        return _LOOKUP.get(unique.pop())
-    return None
+    # «ja ja», «nei nei nei», «ja takk 👍» (👍 reads as «ja»): each word once, in order.
+    once = " ".join(dict.fromkeys(words.split()))
+    return _LOOKUP.get(once)
 
 
 def is_bare_yes_or_no(answer: Answer | None) -> bool:

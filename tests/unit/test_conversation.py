@@ -46,6 +46,8 @@ DM, ROOM = "!dm:example.org", "!rom:example.org"
         "Ja.",
         "ja takk",
         "Ja takk 🙂",
+        "ja takk 👍",
+        "👍👍",
         "jo",
         "Jo!",
         "ok",
