@@ -463,7 +463,7 @@ class SamsnakkApp:
         if not await self._trusted(msg.sender, msg.device):
             plain = parse_command(msg.body) is None
             if plain and await self.brukerrom.get(msg.room_id):
-                if await self.pending_answers.awaits_answer(msg.sender, msg.room_id):
+                if await self.pending_answers.awaits_answer(msg.sender, msg.room_id, msg.body):
                     return await self._untrusted_device(msg.sender, msg.room_id, "answer")
                 return None  # conversation between people, not meant for the bot
             return await self._untrusted_device(msg.sender, msg.room_id, "command")

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from enum import Enum
 
-from samsnakk_bot.domain.commands import BANGS, fold
+from samsnakk_bot.domain.commands import BANGS, fold, strip_reply_fallback
 
 
 class Answer(Enum):
@@ -144,6 +144,7 @@ def read_answer(body: str) -> Answer | None:
 
     «Ja», «JA!», «ja takk 🙂», «Jo.», «👍», «Nei takk», «neitakk», «Godkjenn», «avsla».
     """
+    body = strip_reply_fallback(body.replace("\r\n", "\n").lstrip())  # a reply to the question
     if len(body) > _MAX_LENGTH:
         return None
     words = _words(body)

@@ -50,6 +50,7 @@ __all__ = [
     "default_registry",
     "fold",
     "parse_command",
+    "strip_reply_fallback",
 ]
 
 # "!" and the look-alikes phone keyboards and other layouts produce.
@@ -115,7 +116,7 @@ def _clean_name(token: str) -> str | None:
     return name if is_name(name) else None
 
 
-def _strip_reply_fallback(text: str) -> str:
+def strip_reply_fallback(text: str) -> str:
     """Drop a rich-reply fallback: leading ``> `` lines followed by a blank line."""
     if not text.startswith(">"):
         return text
@@ -141,7 +142,7 @@ def parse_command(body: str) -> ParsedCommand | None:
     in front. A leading ``/`` is not a command: Element keeps slash commands for itself.
     """
     text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
-    text = _strip_reply_fallback(text.lstrip())
+    text = strip_reply_fallback(text.lstrip())
     text = _strip_leading(text)
     match = _COMMAND_RE.match(text)
     if match is None:

@@ -27,14 +27,16 @@ class PendingAnswers:
         # (room, newest request) already hinted about, so a conversation is not drowned.
         self._hinted: set[tuple[str, int]] = set()
 
-    async def awaits_answer(self, sender: str, room_id: str) -> bool:
-        """Is the bot waiting on ``sender`` for an answer in this room?"""
+    async def awaits_answer(self, sender: str, room_id: str, body: str) -> bool:
+        """Would ``body`` from ``sender`` be taken as an answer to what the bot asked here?"""
         room = await self.d.brukerrom.get(room_id)
         if room is None or room.bruker_user_id != sender:
             return False
         if room.state == "awaiting_consent":
             return True
-        return room.state == "active" and bool(await self.d.requests.pending(room_id))
+        if room.state != "active" or read_answer(body) is None:
+            return False  # conversation with people in the room
+        return bool(await self.d.requests.pending(room_id))
 
     async def answer(self, sender: str, room_id: str, body: str) -> Reply | None:
         """The answer to a plain message in a brukerrom; ``None``: conversation, not for the bot."""

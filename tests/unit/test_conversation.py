@@ -123,6 +123,11 @@ def test_other_text_is_no_answer(body: str) -> None:
     assert read_answer(body) is None
 
 
+def test_a_reply_to_the_question_is_read_without_its_quote() -> None:
+    body = "> <@samsnakk:example.org> Samtykker du til rommet som Trond har opprettet?\n\nJa!"
+    assert read_answer(body) is Answer.YES
+
+
 def test_a_named_number_is_read() -> None:
     assert number_in("godkjenn 2") == 2
     assert number_in("avslå #12.") == 12
@@ -367,7 +372,7 @@ async def test_other_text_while_consent_waits_gets_a_hint() -> None:
 async def test_nobody_but_the_bruker_answers(sender: str) -> None:
     answers, commands = _answers(_World())
     assert await answers.answer(sender, ROOM, "ja") is None
-    assert not await answers.awaits_answer(sender, ROOM)
+    assert not await answers.awaits_answer(sender, ROOM, "ja")
     assert commands.ran == []
 
 
