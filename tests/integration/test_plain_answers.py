@@ -93,6 +93,9 @@ async def test_godkjenn_answers_the_one_waiting_request_and_names_who(
     )
     await command(app, trond, room, f"!legg til {vera.user_id}", "Forespørsel 1")
 
+    # A read command only the bruker may use is refused as such, not as an answer.
+    assert await command(app, trond, room, "!logg") == talk.REFUSAL_BRUKER_SEES
+
     # Staff's «ja» and «godkjenn» decide nothing.
     await trond.send(room, "ja")
     await trond.send(room, "godkjenn")
