@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import texts as talk
+from samsnakk_bot.domain.answers import read_answer
 from samsnakk_bot.domain.commands import (
     IN_BRUKERROM,
     IN_DM,
     PLACES,
-    ROLE_BRUKER,
     CommandMatch,
     CommandRegistry,
     ParsedCommand,
@@ -50,6 +51,8 @@ RefusalHook = Callable[[str, str, str], Awaitable[Reply | None]]
 RoleResolver = Callable[[str], Awaitable[str | None]]
 # (sender, room_id, where): the language to answer in (services/languages.py).
 LanguageResolver = Callable[[str, str, str], Awaitable[str]]
+# (sender, room_id, body): plain text in a brukerrom, e.g. a «ja» to a pending question (D142).
+PlainTextHandler = Callable[[str, str, str], Awaitable[Reply | None]]
 
 
 class CommandService:
@@ -68,9 +71,14 @@ class CommandService:
         self._on_refused: RefusalHook | None = None
         self._role_of: RoleResolver | None = None
         self._language_of: LanguageResolver | None = None
+        self._plain_text: PlainTextHandler | None = None
 
     def on_refused(self, hook: RefusalHook) -> None:
         self._on_refused = hook
+
+    def on_plain_text(self, handler: PlainTextHandler) -> None:
+        """Who hears plain text in a brukerrom; without one, it is conversation and ignored."""
+        self._plain_text = handler
 
     def set_role_resolver(self, resolver: RoleResolver) -> None:
         """Where a sender's role comes from; without one, the dev stack's ``accounts.role``."""
@@ -104,15 +112,28 @@ class CommandService:
         if self._language_of is not None:
             language = await self._language_of(sender, room_id, where)
         with speaking(language):
-            return await self._answer(sender, room_id, where, parsed, started)
+            return await self._answer(sender, room_id, where, body, parsed, started)
 
     async def _answer(
-        self, sender: str, room_id: str, where: str, parsed: ParsedCommand | None, started: float
+        self,
+        sender: str,
+        room_id: str,
+        where: str,
+        body: str,
+        parsed: ParsedCommand | None,
+        started: float,
     ) -> Reply | None:
         if parsed is None:
-            return texts.not_a_command_in_dm() if where == "dm" else None
+            if where == IN_DM:
+                return texts.not_a_command_in_dm()
+            return await self._plain(sender, room_id, body, where)
         match = self.registry.match(parsed)
         role = await self._role(sender)
+        if match is None and read_answer(body) is not None:
+            # «!ja», «!godkjenn» without a known command: a plain answer written as a command.
+            answer = await self._plain(sender, room_id, body, where)
+            if answer is not None:
+                return answer
         if match is None:
             group = self.registry.subcommands(parsed.name)
             if group and not any(spec.available_to(role, where) for spec in group):
@@ -122,9 +143,9 @@ class CommandService:
             return render_unknown(self.registry, parsed)
         name = match.spec.name
         if not match.spec.available_to(role, where) or name not in self._handlers:
-            if where == IN_BRUKERROM and match.spec.audience == {ROLE_BRUKER}:
-                return await self._refused(sender, room_id, name, Reply(texts.ONLY_BRUKER, None))
-            return await self._refused(sender, room_id, name)
+            # The right place but not this person's command: say whose it is (D141).
+            fitting = talk.refusal(match.spec.refusal) if where in match.spec.where else None
+            return await self._refused(sender, room_id, name, fitting)
         ctx = CommandContext(sender, room_id, where, role, match)
         try:
             reply = await self._handlers[name](ctx)
@@ -136,6 +157,16 @@ class CommandService:
         self._metrics.commands.labels(name, "ok").inc()
         self._metrics.command_latency.observe(time.monotonic() - started)
         return reply
+
+    async def _plain(self, sender: str, room_id: str, body: str, where: str) -> Reply | None:
+        if where != IN_BRUKERROM or self._plain_text is None:
+            return None
+        try:
+            return await self._plain_text(sender, room_id, body)
+        except Exception:
+            ref = secrets.token_hex(4).upper()
+            log.exception("plain answer failed, reference %s", ref)
+            return texts.unexpected_error(ref)
 
     async def _refused(
         self, sender: str, room_id: str, name: str, default: Reply | None = None

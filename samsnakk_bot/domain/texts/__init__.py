@@ -28,6 +28,7 @@ from samsnakk_bot.domain.texts import (
     brukerrom_commands,
     brukerrom_create,
     consent,
+    conversation,
     guard,
     idporten,
     intro,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from samsnakk_bot.domain.texts.brukerrom_commands import *  # noqa: F403
     from samsnakk_bot.domain.texts.brukerrom_create import *  # noqa: F403
     from samsnakk_bot.domain.texts.consent import *  # noqa: F403
+    from samsnakk_bot.domain.texts.conversation import *  # noqa: F403
     from samsnakk_bot.domain.texts.guard import *  # noqa: F403
     from samsnakk_bot.domain.texts.idporten import *  # noqa: F403
     from samsnakk_bot.domain.texts.intro import *  # noqa: F403
@@ -84,6 +86,7 @@ _MODULES: tuple[ModuleType, ...] = (
     brukerrom_commands,
     brukerrom_create,
     consent,
+    conversation,
     guard,
     idporten,
     intro,
