@@ -15,11 +15,15 @@ from client_cross_signing import Identity, publish_identity, sign_device
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    EncryptionError,
+    ForwardedRoomKeyEvent,
     LoginResponse,
     MatrixRoom,
+    MegolmEvent,
     RoomCreateResponse,
     RoomEncryptedFile,
     RoomEncryptedImage,
+    RoomKeyEvent,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
@@ -56,6 +60,11 @@ class RunningSynapse:
     @property
     def url(self) -> str:
         return self.stack.synapse.base_url
+
+    @property
+    def admin_url(self) -> str:
+        """Where the admin API answers (behind nginx it is never proxied)."""
+        return self.url
 
 
 def start_synapse(
@@ -106,6 +115,10 @@ class MatrixUser:
     identity: Identity | None = None
     _sync_task: asyncio.Task[Any] | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Events that came before their room key, tried again when a key arrives (as Element
+    # does): with Synapse workers the key (to-device, written by main) and the message
+    # (written by the event persister) are separate streams and may reach /sync in any order.
+    _undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = field(default_factory=list)
 
     async def start(self) -> None:
         self.client.add_event_callback(
@@ -113,10 +126,32 @@ class MatrixUser:
             (RoomMessageText, RoomMessageNotice, RoomEncryptedImage, RoomEncryptedFile),
         )
         self.client.add_event_callback(self._record_other, UnknownEvent)
+        self.client.add_event_callback(self._keep_undecrypted, MegolmEvent)
+        self.client.add_to_device_callback(self._key_arrived, (RoomKeyEvent, ForwardedRoomKeyEvent))
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=500))
+
+    async def _keep_undecrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        self._undecrypted.append((room, event))
+
+    async def _key_arrived(self, _event: Any) -> None:
+        waiting, self._undecrypted = self._undecrypted, []
+        for room, event in waiting:
+            assert self.client.olm is not None
+            try:
+                decrypted = self.client.olm.decrypt_megolm_event(event, room.room_id)
+            except EncryptionError:
+                self._undecrypted.append((room, event))
+                continue
+            if isinstance(decrypted, UnknownEvent):
+                await self._record_other(room, decrypted)
+            elif isinstance(
+                decrypted,
+                (RoomMessageText, RoomMessageNotice, RoomEncryptedImage, RoomEncryptedFile),
+            ):
+                await self._record(room, decrypted)
 
     async def _record(self, room: MatrixRoom, event: Any) -> None:
         self.seen.append(
@@ -272,7 +307,7 @@ async def new_user(
     password = secrets.token_urlsafe(12)
     result = await asyncio.to_thread(
         register_user,
-        synapse.url,
+        synapse.admin_url,
         synapse.stack.synapse.registration_shared_secret,
         localpart,
         password,
