@@ -3,8 +3,8 @@
 #
 #   eval "$(scripts/start-redis.sh [DATA_DIR])"     # DATA_DIR defaults to ./.redis
 #
-# Installs Debian's redis-server package when redis-server is missing (needs root), without
-# letting the package start a system-wide Redis. Listens on 127.0.0.1:${REDIS_PORT:-56379}
+# Installs Debian's redis-server package when it is missing (scripts/ensure-redis.sh, needs
+# root), without letting the package start a system-wide Redis. Listens on 127.0.0.1:${REDIS_PORT:-56379}
 # only, with no unix socket, no persistence, and its pid file and log inside DATA_DIR.
 # Idempotent: when it already runs there, it only prints the port.
 # Progress goes to stderr; the last line on stdout is `export SAMSNAKK_REDIS_PORT=...`.
@@ -16,32 +16,7 @@ PORT=${REDIS_PORT:-56379}
 log() { echo "start-redis: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-find_redis() {
-    command -v redis-server || { [[ -x /usr/bin/redis-server ]] && echo /usr/bin/redis-server; } || true
-}
-
-install_redis() {
-    [[ $EUID -eq 0 ]] || die "Redis is not installed; run as root or: apt-get install redis-server"
-    log "installing Redis from Debian's packages"
-    export DEBIAN_FRONTEND=noninteractive
-    # We run our own Redis; the package must not start one on :6379 (invoke-rc.d asks this).
-    local policy=/usr/sbin/policy-rc.d made_policy=0
-    if [[ ! -e $policy ]]; then
-        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
-    fi
-    apt-get -o DPkg::Lock::Timeout=600 update >&2
-    apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends redis-server >&2 ||
-        { [[ $made_policy == 1 ]] && rm -f "$policy"; die "apt-get install redis-server failed"; }
-    [[ $made_policy == 1 ]] && rm -f "$policy"
-    return 0
-}
-
-REDIS=$(find_redis)
-if [[ -z "$REDIS" ]]; then
-    install_redis
-    REDIS=$(find_redis)
-    [[ -n "$REDIS" ]] || die "redis-server installed, but not found"
-fi
+REDIS=$("$(dirname "$0")/ensure-redis.sh" | tail -n 1) || die "redis-server is not installed"
 
 mkdir -p "$DATA_DIR"
 chmod 700 "$DATA_DIR"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -79,11 +80,21 @@ class Running:
     started_in: float
 
 
+def _installed(tool: str) -> bool:
+    return shutil.which(tool, path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/bin") is not None
+
+
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
     raw = os.environ.get(PG_URL_ENV)
     if not raw:
         message = f"{PG_URL_ENV} is not set; the worker stack puts Synapse on PostgreSQL"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    missing = [tool for tool in ("redis-server", "nginx") if not _installed(tool)]
+    if missing and os.geteuid() != 0:
+        message = f"not installed: {', '.join(missing)} (scripts/test installs them as root)"
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
