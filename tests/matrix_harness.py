@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import socket
 import time
@@ -38,6 +39,20 @@ from samsnakk_bot.devstack.layout import (
     prepare_dev_stack,
 )
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
+
+# Third-party chatter that says nothing about our code: nio's key bookkeeping while clients
+# come and go ("Missing session for device …"), its complaints about a worker's 502 during a
+# restart. Silenced for tests and benches, which all import this module; an operator's log
+# never does and keeps it (app.configure_logging caps it at WARNING, not above).
+QUIET_LOGGERS = ("nio.crypto", "nio.responses", "nio.rooms", "peewee")
+
+
+def quiet_third_party_logs() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+quiet_third_party_logs()
 
 ENCRYPTION_STATE = {
     "type": "m.room.encryption",
@@ -104,6 +119,19 @@ class Seen:
     ts: int = 0  # the server's origin_server_ts
 
 
+# Every started client until it is stopped: conftest.py stops the ones a test left running at
+# the end of its module, so no aiohttp session is left for the garbage collector to report.
+OPEN_USERS: list[MatrixUser] = []
+
+
+async def stop_open_users() -> int:
+    """Stop every client still running; returns how many there were."""
+    left = list(OPEN_USERS)
+    for user in left:
+        await user.stop()
+    return len(left)
+
+
 @dataclass
 class MatrixUser:
     """A person with a real E2EE nio client that keeps syncing in the background."""
@@ -128,6 +156,7 @@ class MatrixUser:
         self.client.add_event_callback(self._record_other, UnknownEvent)
         self.client.add_event_callback(self._keep_undecrypted, MegolmEvent)
         self.client.add_to_device_callback(self._key_arrived, (RoomKeyEvent, ForwardedRoomKeyEvent))
+        OPEN_USERS.append(self)
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -197,6 +226,8 @@ class MatrixUser:
         assert isinstance(resp, RoomSendResponse), resp
 
     async def stop(self) -> None:
+        if self in OPEN_USERS:
+            OPEN_USERS.remove(self)
         if self._sync_task is not None:
             self._sync_task.cancel()
             await asyncio.gather(self._sync_task, return_exceptions=True)
