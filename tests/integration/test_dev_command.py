@@ -57,6 +57,8 @@ def _stop(proc: subprocess.Popen[str]) -> int:
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_dev_stack_starts_prints_login_help_and_restarts_on_same_data(tmp_path: Path) -> None:
