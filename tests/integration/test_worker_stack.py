@@ -1,7 +1,7 @@
 """The production shape carries the brukerrom flow: `samsnakk dev --workers`'s stack (Synapse
 main plus two generic workers, an event persister, a federation sender and a pusher, on
 PostgreSQL and Redis, behind nginx routing by Synapse's worker endpoints) with real E2EE
-clients, and the /sync worker restarted in the middle.
+clients, and the /sync worker and the event persister restarted in the middle.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ async def _eventually(what: str, check: Any, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_brukerrom_flow_through_workers_with_a_worker_restart(running: Running) -> None:
+async def test_brukerrom_flow_through_workers_with_worker_restarts(running: Running) -> None:
     r, app = running, running.app
     bot = app.cfg.bot_user_id
     # Every process of the production shape is up: main, five workers, nginx.
@@ -225,6 +225,9 @@ async def test_brukerrom_flow_through_workers_with_a_worker_restart(running: Run
         for n in r.gateway.notifications:
             text = json.dumps(n, ensure_ascii=False)
             assert "content" not in n and "17. november" not in text, n
+
+        # The event persister, which writes every event, goes down and comes back too.
+        await asyncio.to_thread(r.workers.restart, "event_persister1")
 
         await command(app, per, room, f"!fjern {vera.user_id}", "er fjernet")
 
