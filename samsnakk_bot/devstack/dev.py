@@ -6,10 +6,14 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samsnakk_bot.devstack.admin_register import RegistrationError, register_user
 from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
+
+if TYPE_CHECKING:
+    from samsnakk_bot.store.accounts import Role
 
 
 def _banner(stack: DevStack) -> str:
@@ -77,7 +81,7 @@ def add_user(
     as_port: int,
     name: str,
     password: str,
-    role: str,
+    role: Role,
     org: str | None,
     display_name: str | None,
     bind_host: str = "127.0.0.1",
@@ -109,7 +113,7 @@ def add_user(
 
 
 async def _record_account(
-    stack: DevStack, user_id: str, role: str, org: str | None, display_name: str | None
+    stack: DevStack, user_id: str, role: Role, org: str | None, display_name: str | None
 ) -> None:
     from samsnakk_bot.store import AccountRepo, Database
 
