@@ -7,7 +7,6 @@ its own device with the self-signing key, and keeps the private keys encrypted i
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from samsnakk_bot.matrix.as_http import AppserviceHttp
-from samsnakk_bot.matrix.canonical_json import signable
+from samsnakk_bot.matrix.signatures import b64, signable, unb64
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +41,6 @@ class SecretStore(Protocol):
 class Cipher(Protocol):
     def encrypt(self, plaintext: bytes, associated_data: bytes) -> bytes: ...
     def decrypt(self, blob: bytes, associated_data: bytes) -> bytes: ...
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,7 @@ class CrossSigningKeys:
     @classmethod
     def from_bytes(cls, raw: bytes) -> CrossSigningKeys:
         seeds = json.loads(raw)
-        return cls(*(SigningKey.from_seed(_unb64(seeds[u])) for u in USAGES))
+        return cls(*(SigningKey.from_seed(unb64(seeds[u])) for u in USAGES))
 
     def key_object(self, usage: str, user_id: str) -> dict[str, Any]:
         key: SigningKey = getattr(self, usage)
@@ -109,10 +104,6 @@ class CrossSigningKeys:
             "keys": {key.key_id: key.public},
         }
         return obj if usage == "master" else self.master.sign(obj, user_id)
-
-
-def _unb64(s: str) -> bytes:
-    return base64.b64decode(s + "=" * (-len(s) % 4))
 
 
 @dataclass(frozen=True)

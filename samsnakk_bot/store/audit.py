@@ -34,12 +34,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from canonicaljson import encode_canonical_json as canonical_json
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from samsnakk_bot.matrix.canonical_json import canonical_json
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import AuditRow
