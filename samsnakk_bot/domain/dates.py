@@ -32,9 +32,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from fractions import Fraction
 from typing import Final
-from zoneinfo import ZoneInfo
 
-OSLO: Final = ZoneInfo("Europe/Oslo")
+from samsnakk_bot.domain.timezone import OSLO
+
 MIN_DURATION: Final = timedelta(minutes=5)
 MAX_DURATION: Final = timedelta(hours=8)
 MAX_YEARS_AHEAD: Final = 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,6 +25,7 @@ from samsnakk_bot.domain.meetings import (
     split_summary,
 )
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -35,7 +35,6 @@ from samsnakk_bot.store.brukerrom import Brukerrom
 from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _aad(meeting_id: int, what: str) -> bytes:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.people import People
@@ -18,8 +18,6 @@ from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.polls import PollRepo
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 class CommandProblem(Exception):

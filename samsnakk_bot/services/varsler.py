@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -30,7 +30,6 @@ from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def address_aad(idem_key: str) -> bytes:
