@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.folding import fold_letters
 
 # Roles in ``CommandSpec.audience``; EVERYONE also covers people whose role we do not know.
 ROLE_ANSATT = "ansatt"
@@ -110,10 +111,7 @@ def fold(word: str) -> str:
     ``Møte``, ``mote`` and ``moete`` fold alike, as do ``avslå``/``avsla``/``avslaa`` and
     ``legg-til``/``leggtil``.
     """
-    text = unicodedata.normalize("NFC", word).lower().translate(_DASHES)
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.replace("aa", "a").replace("oe", "o").replace("-", "")
+    return fold_letters(word.translate(_DASHES)).replace("-", "")
 
 
 def _key(name: str) -> tuple[str, ...]:
