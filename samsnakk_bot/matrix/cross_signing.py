@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from samsnakk_bot.crypto import labels
 from samsnakk_bot.matrix.as_http import AppserviceHttp
 from samsnakk_bot.matrix.signatures import b64, signable, unb64
 
@@ -114,19 +115,21 @@ class CrossSigningStatus:
     signed_device: bool
 
 
-def _aad(user_id: str) -> bytes:
-    return f"bot_secret:{SECRET_NAME}:{user_id}".encode()
-
-
 async def _load_or_create(
     store: SecretStore, cipher: Cipher, user_id: str, now_ms: int
 ) -> tuple[CrossSigningKeys, bool]:
     blob = await store.get(SECRET_NAME)
     if blob is not None:
-        return CrossSigningKeys.from_bytes(cipher.decrypt(blob, _aad(user_id))), False
+        return CrossSigningKeys.from_bytes(
+            cipher.decrypt(blob, labels.bot_secret(SECRET_NAME, user_id))
+        ), False
     keys = CrossSigningKeys.generate()
     # Persist before uploading: keys the server knows but we lost could never sign a device.
-    await store.put(SECRET_NAME, cipher.encrypt(keys.to_bytes(), _aad(user_id)), now_ms)
+    await store.put(
+        SECRET_NAME,
+        cipher.encrypt(keys.to_bytes(), labels.bot_secret(SECRET_NAME, user_id)),
+        now_ms,
+    )
     return keys, True
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.timezone import OSLO
@@ -16,7 +17,6 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.polls import PollRepo
 
 

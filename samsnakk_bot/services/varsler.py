@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
@@ -26,31 +28,13 @@ from samsnakk_bot.domain.varsler import (
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
 
 log = logging.getLogger(__name__)
 
 
-def address_aad(idem_key: str) -> bytes:
-    """Binds an outbox address to its own row: a blob moved to another row won't decrypt."""
-    return f"varsel_address:{idem_key}".encode()
-
-
-def secret_aad(idem_key: str) -> bytes:
-    return f"varsel_secret:{idem_key}".encode()
-
-
 # Stored as quiet_start when the person has turned quiet hours off (None means policy default).
 QUIET_OFF = -1
-
-
-def phone_aad(user_id: str) -> bytes:
-    return f"prefs_phone:{user_id}".encode()
-
-
-def email_aad(user_id: str) -> bytes:
-    return f"prefs_email:{user_id}".encode()
 
 
 @dataclass
@@ -109,13 +93,15 @@ class VarselService:
         if stored is None or channel == "app":
             return None
         blob, aad = (
-            (stored.phone_enc, phone_aad(user_id))
+            (stored.phone_enc, labels.prefs_phone(user_id))
             if channel == "sms"
-            else (stored.email_enc, email_aad(user_id))
+            else (stored.email_enc, labels.prefs_email(user_id))
         )
         if blob is None:
             return None
-        return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), address_aad(idem_key))
+        return self.d.cipher.encrypt(
+            self.d.cipher.decrypt(blob, aad), labels.varsel_address(idem_key)
+        )
 
     def _not_before(self, channel: str, kind: Kind, prefs: Prefs, at_ms: int) -> int:
         if not held_by_quiet_hours(channel, kind):
@@ -142,7 +128,7 @@ class VarselService:
                 room_id=None,
                 not_before_ms=now,
                 address_enc=address,
-                secret_enc=self.d.cipher.encrypt(ics, secret_aad(idem_key)),
+                secret_enc=self.d.cipher.encrypt(ics, labels.varsel_secret(idem_key)),
             ),
             now,
         )
@@ -183,7 +169,7 @@ class VarselService:
                 if throttle(last, False, now, period) is Throttle.LATER and last is not None:
                     at = last + period
             secret_enc = (
-                self.d.cipher.encrypt(secret.encode(), secret_aad(idem_key))
+                self.d.cipher.encrypt(secret.encode(), labels.varsel_secret(idem_key))
                 if secret and channel == "sms"
                 else None
             )
@@ -218,8 +204,10 @@ class VarselService:
                 kind=Kind.ONBOARDING_CODE.value,
                 room_id=room_id,
                 not_before_ms=now,
-                address_enc=self.d.cipher.encrypt(phone_e164.encode(), address_aad(idem_key)),
-                secret_enc=self.d.cipher.encrypt(code.encode(), secret_aad(idem_key)),
+                address_enc=self.d.cipher.encrypt(
+                    phone_e164.encode(), labels.varsel_address(idem_key)
+                ),
+                secret_enc=self.d.cipher.encrypt(code.encode(), labels.varsel_secret(idem_key)),
             ),
             now,
         )
