@@ -26,7 +26,7 @@ from matrix_harness import new_user, start_synapse
 from bridge.channels.sms_linkmobility import LinkMobilityConfig
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.config import VarselConfig
-from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.labels import address_aad
 from samsnakk_bot.policies import load_policies
 from samsnakk_bot.store.varsler import NewVarsel
 
@@ -121,7 +121,7 @@ async def main(rounds: int, bulk: int) -> None:
                     "reminder",
                     None,
                     now,
-                    cipher.encrypt(f"+47415{n:05d}".encode(), labels.varsel_address(f"bulk:{n}")),
+                    cipher.encrypt(f"+47415{n:05d}".encode(), address_aad(f"bulk:{n}")),
                 )
                 for n in range(bulk)
             ]

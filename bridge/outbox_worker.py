@@ -25,8 +25,8 @@ from bridge.channels.base import (
 )
 from bridge.channels.matrix_dm import MatrixDm
 from bridge.sms_text import is_gsm7_single_segment
-from samsnakk_bot.crypto import labels
 from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import address_aad, secret_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
@@ -182,7 +182,7 @@ class OutboxWorker:
     def _calendar_email(self, v: Varsel, address: str) -> OutboundEmail:
         if v.secret_enc is None:
             raise PermanentFailure("calendar varsel without its invitation")
-        ics = self._cipher.decrypt(v.secret_enc, labels.varsel_secret(v.idem_key))
+        ics = self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key))
         cancel = b"METHOD:CANCEL" in ics
         subject = texts.CALENDAR_CANCEL_SUBJECT if cancel else texts.CALENDAR_SUBJECT
         body = texts.CALENDAR_CANCEL_BODY if cancel else texts.CALENDAR_BODY
@@ -192,7 +192,7 @@ class OutboxWorker:
     def _address(self, v: Varsel) -> str:
         if v.address_enc is None:
             raise PermanentFailure(f"{v.channel} varsel without an address")
-        return self._cipher.decrypt(v.address_enc, labels.varsel_address(v.idem_key)).decode()
+        return self._cipher.decrypt(v.address_enc, address_aad(v.idem_key)).decode()
 
     def _onboarding_sms(self, code: str) -> str:
         """With the app link if it fits one segment; a long server name leaves it out."""
@@ -206,7 +206,7 @@ class OutboxWorker:
 
     def _sms_text(self, v: Varsel) -> str:
         secret = (
-            self._cipher.decrypt(v.secret_enc, labels.varsel_secret(v.idem_key)).decode()
+            self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key)).decode()
             if v.secret_enc
             else None
         )

@@ -17,9 +17,8 @@ from bridge.delivery_reports import DeliveryReport
 from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
-from samsnakk_bot.crypto import labels
 from samsnakk_bot.crypto.field_cipher import FieldCipher
-from samsnakk_bot.crypto.keys import derive_key
+from samsnakk_bot.crypto.keys import CODE_KEY, derive
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import parse_command
 from samsnakk_bot.domain.replies import Reply
@@ -162,9 +161,7 @@ class SamsnakkApp:
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.codes = CodeRepo(self.db)
-        self.onboarding = OnboardingService(
-            self.deps, self.codes, derive_key(key, labels.ONBOARDING_CODE_KEY)
-        )
+        self.onboarding = OnboardingService(self.deps, self.codes, derive(key, CODE_KEY))
         fnr_limit = FnrLimit(
             FnrLookupRepo(self.db), self.clock, lambda: self.policies.policy.onboarding, self.audit
         )

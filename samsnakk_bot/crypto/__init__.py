@@ -1,2 +1,2 @@
-"""Our own use of cryptography: the field cipher, key derivation and every label that binds a
-ciphertext or derived key to its purpose. No I/O; importable from every floor but the domain."""
+"""Key derivation, encryption labels and the field cipher: a floor below services, store and
+bridge alike, importing nothing of ours."""

@@ -1,7 +1,7 @@
-"""Keys derived from the one field key, a separate key for each purpose.
+"""Keys derived from the field key: one per purpose, so one leaked use never unlocks another.
 
-A leaked derived key unlocks only its own use, and no derived key can stand in for the field
-key or for another. The purposes are in :mod:`samsnakk_bot.crypto.labels`.
+No derived key can stand in for the field key or for another derived key. Each purpose is part
+of a stored value (a code's hash, the audit chain), so a purpose never changes.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32
 
+# The purposes in use; each gives a different key from the same field key.
+CODE_KEY = b"code"  # onboarding codes are stored as HMACs under this key
+AUDIT_CHAIN_KEY = b"audit chain v1"  # the HMAC key of the audit hash chain
 
-def derive_key(key: bytes, purpose: bytes) -> bytes:
-    """HKDF-SHA256 of ``key``, no salt, ``info`` = ``b"samsnakk " + purpose``; 32 bytes."""
+
+def derive(key: bytes, purpose: bytes) -> bytes:
+    """HKDF-SHA256 of ``key`` for ``purpose`` (no salt, info ``b"samsnakk " + purpose``)."""
     if len(key) != KEY_BYTES:
         raise ValueError(f"field key must be {KEY_BYTES} bytes, got {len(key)}")
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"samsnakk " + purpose)
-    return hkdf.derive(key)
+    return HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"samsnakk " + purpose).derive(key)

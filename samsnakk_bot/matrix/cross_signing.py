@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.labels import bot_secret_aad
 from samsnakk_bot.matrix.as_http import AppserviceHttp
 from samsnakk_bot.matrix.signatures import b64, signable, unb64
 
@@ -121,13 +121,13 @@ async def _load_or_create(
     blob = await store.get(SECRET_NAME)
     if blob is not None:
         return CrossSigningKeys.from_bytes(
-            cipher.decrypt(blob, labels.bot_secret(SECRET_NAME, user_id))
+            cipher.decrypt(blob, bot_secret_aad(SECRET_NAME, user_id))
         ), False
     keys = CrossSigningKeys.generate()
     # Persist before uploading: keys the server knows but we lost could never sign a device.
     await store.put(
         SECRET_NAME,
-        cipher.encrypt(keys.to_bytes(), labels.bot_secret(SECRET_NAME, user_id)),
+        cipher.encrypt(keys.to_bytes(), bot_secret_aad(SECRET_NAME, user_id)),
         now_ms,
     )
     return keys, True

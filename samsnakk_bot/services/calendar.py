@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.labels import email_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
 from samsnakk_bot.services.people import People
@@ -81,6 +81,4 @@ class MeetingCalendar:
         _, stored = await self._varsler.settings(user_id)
         if stored is None or stored.email_enc is None:
             return None
-        return self._varsler.d.cipher.decrypt(
-            stored.email_enc, labels.prefs_email(user_id)
-        ).decode()
+        return self._varsler.d.cipher.decrypt(stored.email_enc, email_aad(user_id)).decode()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.labels import meeting_aad, meeting_place_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
@@ -137,7 +137,7 @@ class MeetingService(RoomUseCase):
     def _place(self, meeting: Meeting) -> str | None:
         if meeting.place_enc is None:
             return None
-        return self.d.cipher.decrypt_text(meeting.place_enc, labels.meeting_place(meeting.room_id))
+        return self.d.cipher.decrypt_text(meeting.place_enc, meeting_place_aad(meeting.room_id))
 
     async def _notify_all(self, meeting: Meeting, key: str, skip: str | None = None) -> None:
         for user in await self._mentions(meeting):
@@ -181,7 +181,7 @@ class MeetingService(RoomUseCase):
         start = int(when.start.timestamp() * 1000)
         end = start + int(when.duration.total_seconds() * 1000)
         place_enc = (
-            self.d.cipher.encrypt_text(place, labels.meeting_place(room.room_id)) if place else None
+            self.d.cipher.encrypt_text(place, meeting_place_aad(room.room_id)) if place else None
         )
         meeting = await self.meetings.create(
             room.room_id,
@@ -256,7 +256,7 @@ class MeetingService(RoomUseCase):
         meeting = await self._open(room, ctx.match.args)
         proposal = " ".join(ctx.match.args[1:]).strip() or None
         enc = (
-            self.d.cipher.encrypt_text(proposal, labels.meeting_text(meeting.id, "proposal"))
+            self.d.cipher.encrypt_text(proposal, meeting_aad(meeting.id, "proposal"))
             if proposal
             else None
         )
@@ -381,9 +381,7 @@ class MeetingService(RoomUseCase):
             decoded = [
                 (
                     i.avoid,
-                    self.d.cipher.decrypt_text(
-                        i.text_enc, labels.meeting_text(meeting.id, "agenda")
-                    ),
+                    self.d.cipher.decrypt_text(i.text_enc, meeting_aad(meeting.id, "agenda")),
                 )
                 for i in items
             ]
@@ -395,7 +393,7 @@ class MeetingService(RoomUseCase):
             if ctx.sender != room.bruker_user_id:
                 raise CommandProblem(texts.MEETING_ONLY_BRUKER_AVOID)
             text = text[5:].strip()
-        enc = self.d.cipher.encrypt_text(text, labels.meeting_text(meeting.id, "agenda"))
+        enc = self.d.cipher.encrypt_text(text, meeting_aad(meeting.id, "agenda"))
         await self.meetings.add_agenda(meeting.id, ctx.sender, avoid, enc, self.now())
         return texts.agenda_added(meeting.number, avoid)
 
@@ -441,7 +439,7 @@ class MeetingService(RoomUseCase):
         else:
             event_id = await self.d.actions.say(room.room_id, reply)
             action = "summary_posted"
-        enc = self.d.cipher.encrypt_text(reply.body, labels.meeting_text(meeting.id, "summary"))
+        enc = self.d.cipher.encrypt_text(reply.body, meeting_aad(meeting.id, "summary"))
         await self.meetings.set_summary(
             meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from samsnakk_bot.crypto import labels
+from samsnakk_bot.crypto.labels import email_aad, phone_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import parse_channels, parse_quiet
@@ -50,7 +50,7 @@ class VarselCommands:
         if len(words) > 1 and words[0].lower() == "sms":
             phone = OnboardingService.normalise_phone(" ".join(words[1:]))
             current = replace(
-                current, phone_enc=cipher.encrypt(phone.encode(), labels.prefs_phone(ctx.sender))
+                current, phone_enc=cipher.encrypt(phone.encode(), phone_aad(ctx.sender))
             )
             words = ("sms",)
         elif len(words) > 1 and words[0].lower() in ("epost", "e-post"):
@@ -58,7 +58,7 @@ class VarselCommands:
             if not _EMAIL.match(address):
                 raise CommandProblem(texts.VARSEL_BAD_EMAIL)
             current = replace(
-                current, email_enc=cipher.encrypt(address.encode(), labels.prefs_email(ctx.sender))
+                current, email_enc=cipher.encrypt(address.encode(), email_aad(ctx.sender))
             )
             words = ("epost",)
         channels = parse_channels(words)
@@ -76,9 +76,9 @@ class VarselCommands:
         cipher = self._svc.d.cipher
         phone = email = None
         if stored is not None and stored.phone_enc is not None:
-            phone = cipher.decrypt(stored.phone_enc, labels.prefs_phone(ctx.sender)).decode()
+            phone = cipher.decrypt(stored.phone_enc, phone_aad(ctx.sender)).decode()
         if stored is not None and stored.email_enc is not None:
-            email = cipher.decrypt(stored.email_enc, labels.prefs_email(ctx.sender)).decode()
+            email = cipher.decrypt(stored.email_enc, email_aad(ctx.sender)).decode()
         return texts.varsel_status(
             prefs.channels, phone, email, prefs.quiet, prefs.sms_summary, ctx.role == "bruker"
         )

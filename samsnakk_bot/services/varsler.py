@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from samsnakk_bot.clock import Clock
-from samsnakk_bot.crypto import labels
 from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import address_aad, email_aad, phone_aad, secret_aad
 from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
@@ -93,15 +93,13 @@ class VarselService:
         if stored is None or channel == "app":
             return None
         blob, aad = (
-            (stored.phone_enc, labels.prefs_phone(user_id))
+            (stored.phone_enc, phone_aad(user_id))
             if channel == "sms"
-            else (stored.email_enc, labels.prefs_email(user_id))
+            else (stored.email_enc, email_aad(user_id))
         )
         if blob is None:
             return None
-        return self.d.cipher.encrypt(
-            self.d.cipher.decrypt(blob, aad), labels.varsel_address(idem_key)
-        )
+        return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), address_aad(idem_key))
 
     def _not_before(self, channel: str, kind: Kind, prefs: Prefs, at_ms: int) -> int:
         if not held_by_quiet_hours(channel, kind):
@@ -128,7 +126,7 @@ class VarselService:
                 room_id=None,
                 not_before_ms=now,
                 address_enc=address,
-                secret_enc=self.d.cipher.encrypt(ics, labels.varsel_secret(idem_key)),
+                secret_enc=self.d.cipher.encrypt(ics, secret_aad(idem_key)),
             ),
             now,
         )
@@ -169,7 +167,7 @@ class VarselService:
                 if throttle(last, False, now, period) is Throttle.LATER and last is not None:
                     at = last + period
             secret_enc = (
-                self.d.cipher.encrypt(secret.encode(), labels.varsel_secret(idem_key))
+                self.d.cipher.encrypt(secret.encode(), secret_aad(idem_key))
                 if secret and channel == "sms"
                 else None
             )
@@ -204,10 +202,8 @@ class VarselService:
                 kind=Kind.ONBOARDING_CODE.value,
                 room_id=room_id,
                 not_before_ms=now,
-                address_enc=self.d.cipher.encrypt(
-                    phone_e164.encode(), labels.varsel_address(idem_key)
-                ),
-                secret_enc=self.d.cipher.encrypt(code.encode(), labels.varsel_secret(idem_key)),
+                address_enc=self.d.cipher.encrypt(phone_e164.encode(), address_aad(idem_key)),
+                secret_enc=self.d.cipher.encrypt(code.encode(), secret_aad(idem_key)),
             ),
             now,
         )

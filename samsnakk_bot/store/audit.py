@@ -38,8 +38,7 @@ from canonicaljson import encode_canonical_json as canonical_json
 from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from samsnakk_bot.crypto import labels
-from samsnakk_bot.crypto.keys import derive_key
+from samsnakk_bot.crypto.keys import AUDIT_CHAIN_KEY, derive
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import AuditRow
@@ -99,7 +98,7 @@ class VerifyResult:
 
 def chain_key_from(field_key: bytes) -> bytes:
     """The chain key, derived from the field key so that neither key can stand in for the other."""
-    return derive_key(field_key, labels.AUDIT_CHAIN_KEY)
+    return derive(field_key, AUDIT_CHAIN_KEY)
 
 
 async def audit_table_exists(db: Database) -> bool:

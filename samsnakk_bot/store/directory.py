@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Row, or_, select, update
 
-from samsnakk_bot.crypto import labels
 from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import directory_aad
 from samsnakk_bot.domain.directory import EntryIn, matches, search_terms, sort_key
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
@@ -47,7 +47,7 @@ class DirectoryRepo:
         def enc(field: str, value: str | None) -> bytes | None:
             if value is None:
                 return None
-            return self._cipher.encrypt_text(value, labels.directory_field(field, entry.user_id))
+            return self._cipher.encrypt_text(value, directory_aad(field, entry.user_id))
 
         return {
             "user_id": entry.user_id,
@@ -78,7 +78,7 @@ class DirectoryRepo:
             return (
                 None
                 if blob is None
-                else self._cipher.decrypt_text(blob, labels.directory_field(field, m.user_id))
+                else self._cipher.decrypt_text(blob, directory_aad(field, m.user_id))
             )
 
         return DirectoryEntry(
