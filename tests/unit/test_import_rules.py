@@ -34,8 +34,10 @@ DOMAIN = "domain"  # pure: imports only the domain, the standard library and pur
 FLOOR_OF_PREFIX: dict[str, str] = {
     "samsnakk_bot": BASE,  # the package itself, empty
     "samsnakk_bot.app": EDGE,
+    "samsnakk_bot.parts": EDGE,
     "samsnakk_bot.cli": EDGE,
     "samsnakk_bot.signals": EDGE,
+    "samsnakk_bot.logging_setup": EDGE,
     "samsnakk_bot.http": EDGE,
     "samsnakk_bot.devstack": EDGE,
     "samsnakk_bot.doctor": EDGE,
