@@ -15,13 +15,13 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import phonenumbers
 
 from samsnakk_bot.domain.folding import fold_letters
-from samsnakk_bot.policies import Organisation, Organisations
 
 # The CSV columns, in the order the header usually has them.
 COLUMNS = (
@@ -68,6 +68,26 @@ _MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[a-z0-9.\-]+(:[0-9]{1,5})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 # Sorts æ, ø, å after z and in that order (the Norwegian alphabet).
 _SORT_LETTERS = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
+
+
+class Organisation(Protocol):
+    """What the directory needs of an organisation in ``policies/`` (``policies.Organisation``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def roles(self) -> Sequence[str]: ...
+
+
+class Organisations(Protocol):
+    """The helsefellesskap's organisations (``policies.Organisations``)."""
+
+    @property
+    def organisations(self) -> Sequence[Organisation]: ...
+    def by_id(self, org_id: str) -> Organisation | None: ...
+    def by_name(self, name: str) -> Organisation | None: ...
 
 
 @dataclass(frozen=True, slots=True)

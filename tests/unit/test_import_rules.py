@@ -172,9 +172,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         # The outbox worker reads and settles its queue straight from the store's repository,
         # one adapter reaching into another instead of through a port.
         ("bridge.outbox_worker", "samsnakk_bot.store.varsler"),
-        # The directory domain takes the organisation list as policies.py's pydantic model,
-        # where a domain type of its own would do.
-        ("samsnakk_bot.domain.directory", "samsnakk_bot.policies"),
     }
 )
 
