@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import texts_conversation as talk
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.policies import Policies
@@ -111,5 +112,6 @@ class RoomUseCase:
                 "not_bruker_refused",
                 details={"command": ctx.match.spec.name},
             )
-            raise CommandProblem(texts.ONLY_BRUKER)
+            fitting = talk.refusal(ctx.match.spec.refusal)
+            raise CommandProblem(fitting or Reply(texts.ONLY_BRUKER, None))
         return room

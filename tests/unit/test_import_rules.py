@@ -145,6 +145,7 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         ("samsnakk_bot.services.people", "samsnakk_bot.store"),
         ("samsnakk_bot.services.people", "samsnakk_bot.store.directory"),
         ("samsnakk_bot.services.people", "samsnakk_bot.store.offboarded"),
+        ("samsnakk_bot.services.pending_answers", "samsnakk_bot.store.brukerrom"),
         ("samsnakk_bot.services.poll_answers", "samsnakk_bot.store.brukerrom"),
         ("samsnakk_bot.services.poll_answers", "samsnakk_bot.store.polls"),
         ("samsnakk_bot.services.ports", "samsnakk_bot.store.audit"),
