@@ -25,13 +25,13 @@ from bridge.channels.base import (
 )
 from bridge.channels.matrix_dm import MatrixDm
 from bridge.sms_text import is_gsm7_single_segment
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import address_aad, secret_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import VarselPolicy
-from samsnakk_bot.services.varsler import address_aad, secret_aad
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import Outcome, Varsel, VarselRepo
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,6 @@ from typing import Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import text
 
 from bridge.channels.email_smtp import SmtpEmail
@@ -19,6 +17,8 @@ from bridge.delivery_reports import DeliveryReport
 from bridge.outbox_worker import Channels, OutboxWorker
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.keys import CODE_KEY, derive
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import parse_command
 from samsnakk_bot.domain.i18n import speaking
@@ -75,7 +75,6 @@ from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, Request
 from samsnakk_bot.store.checkpoint_file import CheckpointFile
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.identity_pins import IdentityPinRepo
 from samsnakk_bot.store.languages import LanguageRepo
 from samsnakk_bot.store.meetings import MeetingRepo
@@ -170,7 +169,7 @@ class SamsnakkApp:
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.codes = CodeRepo(self.db)
-        self.onboarding = OnboardingService(self.deps, self.codes, _derive(key, b"code"))
+        self.onboarding = OnboardingService(self.deps, self.codes, derive(key, CODE_KEY))
         fnr_limit = FnrLimit(
             FnrLookupRepo(self.db), self.clock, lambda: self.policies.policy.onboarding, self.audit
         )
@@ -528,11 +527,6 @@ class SamsnakkApp:
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
-
-
-def _derive(key: bytes, purpose: bytes) -> bytes:
-    """A separate key per purpose, so one leaked use never unlocks another."""
-    return HKDF(hashes.SHA256(), 32, salt=None, info=b"samsnakk " + purpose).derive(key)
 
 
 # Our own loggers, at the configured level. Every other library stays at WARNING: at DEBUG,

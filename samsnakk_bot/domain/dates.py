@@ -32,13 +32,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from fractions import Fraction
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names, get_month_names
 
 from samsnakk_bot.domain.i18n import babel_locale
+from samsnakk_bot.domain.timezone import OSLO
 
-OSLO: Final = ZoneInfo("Europe/Oslo")
 MIN_DURATION: Final = timedelta(minutes=5)
 MAX_DURATION: Final = timedelta(hours=8)
 MAX_YEARS_AHEAD: Final = 2

@@ -12,12 +12,12 @@ import io
 import logging
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
 from samsnakk_bot.report_output import figures_png
 from samsnakk_bot.services.admin_roster import AdminRoster
@@ -31,7 +31,6 @@ from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.report_queries import usage_figures
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 class AdminService(RoomUseCase):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from samsnakk_bot.crypto.labels import request_note_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
@@ -26,10 +27,6 @@ from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseC
 from samsnakk_bot.store.brukerrom import Brukerrom, ParticipantRequest
 
 log = logging.getLogger(__name__)
-
-
-def _aad(room_id: str) -> bytes:
-    return f"request_note:{room_id}".encode()
 
 
 class ApprovalService(RoomUseCase):
@@ -76,7 +73,7 @@ class ApprovalService(RoomUseCase):
         now = self.d.clock.now_ms()
         approval = self.d.policies.policy.approval
         expires = now + int(approval.request_expiry.total_seconds() * 1000)
-        note_enc = self.d.cipher.encrypt_text(note, _aad(room_id)) if note else None
+        note_enc = self.d.cipher.encrypt_text(note, request_note_aad(room_id)) if note else None
         request = await self.d.requests.create(
             room_id, candidate, requester, note_enc, now, expires
         )
@@ -96,7 +93,7 @@ class ApprovalService(RoomUseCase):
     async def prompt(self, room: Brukerrom, request: ParticipantRequest) -> None:
         assert room.bruker_user_id is not None
         note = (
-            self.d.cipher.decrypt_text(request.note_enc, _aad(room.room_id))
+            self.d.cipher.decrypt_text(request.note_enc, request_note_aad(room.room_id))
             if request.note_enc
             else None
         )

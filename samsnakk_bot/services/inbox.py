@@ -28,7 +28,7 @@ def minimise(event: dict[str, Any]) -> dict[str, Any]:
     """The event as we store it: full for state, metadata only for everything else."""
     if "state_key" in event:
         return event
-    kept = {
+    kept: dict[str, Any] = {
         k: event[k]
         for k in ("event_id", "type", "sender", "room_id", "origin_server_ts", "redacts")
         if k in event

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from samsnakk_bot.crypto.labels import meeting_aad, meeting_place_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
@@ -27,6 +27,7 @@ from samsnakk_bot.domain.meetings import (
     split_summary,
 )
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -36,15 +37,6 @@ from samsnakk_bot.store.brukerrom import Brukerrom
 from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def _aad(meeting_id: int, what: str) -> bytes:
-    return f"meeting:{meeting_id}:{what}".encode()
-
-
-def _place_aad(room_id: str) -> bytes:
-    return f"meeting_place:{room_id}".encode()
 
 
 def _local(ms: int) -> datetime:
@@ -146,7 +138,7 @@ class MeetingService(RoomUseCase):
     def _place(self, meeting: Meeting) -> str | None:
         if meeting.place_enc is None:
             return None
-        return self.d.cipher.decrypt_text(meeting.place_enc, _place_aad(meeting.room_id))
+        return self.d.cipher.decrypt_text(meeting.place_enc, meeting_place_aad(meeting.room_id))
 
     async def _notify_all(self, meeting: Meeting, key: str, skip: str | None = None) -> None:
         for user in await self._mentions(meeting):
@@ -189,7 +181,9 @@ class MeetingService(RoomUseCase):
         place = options.place or (texts.video_place(options.video) if options.video else None)
         start = int(when.start.timestamp() * 1000)
         end = start + int(when.duration.total_seconds() * 1000)
-        place_enc = self.d.cipher.encrypt_text(place, _place_aad(room.room_id)) if place else None
+        place_enc = (
+            self.d.cipher.encrypt_text(place, meeting_place_aad(room.room_id)) if place else None
+        )
         meeting = await self.meetings.create(
             room.room_id,
             "forberedelse" if options.preparation else "forste_mote",
@@ -263,7 +257,9 @@ class MeetingService(RoomUseCase):
         meeting = await self._open(room, ctx.match.args)
         proposal = " ".join(ctx.match.args[1:]).strip() or None
         enc = (
-            self.d.cipher.encrypt_text(proposal, _aad(meeting.id, "proposal")) if proposal else None
+            self.d.cipher.encrypt_text(proposal, meeting_aad(meeting.id, "proposal"))
+            if proposal
+            else None
         )
         if not await self.meetings.answer(meeting.id, ctx.sender, "cannot", enc, self.now()):
             raise CommandProblem(texts.MEETING_NOT_PARTICIPANT)
@@ -384,7 +380,10 @@ class MeetingService(RoomUseCase):
         if not text:
             items = await self._visible_agenda(meeting, ctx.sender)
             decoded = [
-                (i.avoid, self.d.cipher.decrypt_text(i.text_enc, _aad(meeting.id, "agenda")))
+                (
+                    i.avoid,
+                    self.d.cipher.decrypt_text(i.text_enc, meeting_aad(meeting.id, "agenda")),
+                )
                 for i in items
             ]
             return texts.agenda_view(
@@ -395,7 +394,7 @@ class MeetingService(RoomUseCase):
             if ctx.sender != room.bruker_user_id:
                 raise CommandProblem(texts.MEETING_ONLY_BRUKER_AVOID)
             text = text[5:].strip()
-        enc = self.d.cipher.encrypt_text(text, _aad(meeting.id, "agenda"))
+        enc = self.d.cipher.encrypt_text(text, meeting_aad(meeting.id, "agenda"))
         await self.meetings.add_agenda(meeting.id, ctx.sender, avoid, enc, self.now())
         return texts.agenda_added(meeting.number, avoid)
 
@@ -441,7 +440,7 @@ class MeetingService(RoomUseCase):
         else:
             event_id = await self.d.actions.say(room.room_id, reply)
             action = "summary_posted"
-        enc = self.d.cipher.encrypt_text(reply.body, _aad(meeting.id, "summary"))
+        enc = self.d.cipher.encrypt_text(reply.body, meeting_aad(meeting.id, "summary"))
         await self.meetings.set_summary(
             meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
         )

@@ -14,6 +14,7 @@ import secrets
 
 import phonenumbers
 
+from samsnakk_bot.crypto.labels import code_phone_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import room_name
 from samsnakk_bot.domain.replies import Reply
@@ -67,9 +68,7 @@ class OnboardingService(RoomUseCase):
         raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
         now = self.d.clock.now_ms()
         ttl = self.d.policies.policy.onboarding.code_ttl
-        phone_enc = (
-            self.d.cipher.encrypt_text(phone, f"phone:{room_id}".encode()) if phone else None
-        )
+        phone_enc = self.d.cipher.encrypt_text(phone, code_phone_aad(room_id)) if phone else None
         await self._codes.create(
             room_id, self._hash(raw), phone_enc, creator, now, now + int(ttl.total_seconds() * 1000)
         )

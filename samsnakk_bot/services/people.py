@@ -64,9 +64,9 @@ class People:
             return NotFound(texts.FNR_ONLY_FOR_BRUKER)
         if self._directory is not None:
             hits = await self._directory.search(target.value, limit=5)
-            exact = [h for h in hits if h.name.casefold() == target.value.casefold()]
-            if len(exact) == 1 or len(hits) == 1:
-                return Found((exact or hits)[0].user_id)
+            named = [h for h in hits if h.name.casefold() == target.value.casefold()]
+            if len(named) == 1 or len(hits) == 1:
+                return Found((named or hits)[0].user_id)
         wanted = target.value.casefold().lstrip("@")
         accounts = [a for a in await self._accounts.list_all() if a.role != "bruker"]
         exact = [

@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.retention import Action, Periods, Step, days_left, next_step
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import RetentionPolicy
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.room_common import OSLO, RoomDeps, RoomUseCase
+from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 from samsnakk_bot.store.audit import AuditLog
 from samsnakk_bot.store.brukerrom import Brukerrom
 

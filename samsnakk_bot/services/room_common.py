@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.languages import Languages
@@ -18,10 +19,7 @@ from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.polls import PollRepo
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 class CommandProblem(Exception):

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import address_aad, email_aad, phone_aad, secret_aad
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -26,32 +28,13 @@ from samsnakk_bot.domain.varsler import (
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.store import AccountRepo, RoomRepo
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def address_aad(idem_key: str) -> bytes:
-    """Binds an outbox address to its own row: a blob moved to another row won't decrypt."""
-    return f"varsel_address:{idem_key}".encode()
-
-
-def secret_aad(idem_key: str) -> bytes:
-    return f"varsel_secret:{idem_key}".encode()
 
 
 # Stored as quiet_start when the person has turned quiet hours off (None means policy default).
 QUIET_OFF = -1
-
-
-def phone_aad(user_id: str) -> bytes:
-    return f"prefs_phone:{user_id}".encode()
-
-
-def email_aad(user_id: str) -> bytes:
-    return f"prefs_email:{user_id}".encode()
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from samsnakk_bot.store.accounts import Account, AccountRepo, Role
 from samsnakk_bot.store.database import Database, alembic_config
-from samsnakk_bot.store.fieldcrypt import FieldCipher, FieldDecryptError
 from samsnakk_bot.store.inbox import InboxEvent, InboxEventIn, InboxRepo
 from samsnakk_bot.store.rooms import RoomKind, RoomRecord, RoomRepo
 from samsnakk_bot.store.secrets import SecretRepo
@@ -11,8 +10,6 @@ __all__ = [
     "Account",
     "AccountRepo",
     "Database",
-    "FieldCipher",
-    "FieldDecryptError",
     "InboxEvent",
     "InboxEventIn",
     "InboxRepo",

@@ -34,18 +34,16 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from canonicaljson import encode_canonical_json as canonical_json
 from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from samsnakk_bot.matrix.canonical_json import canonical_json
+from samsnakk_bot.crypto.keys import AUDIT_CHAIN_KEY, derive
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import AuditRow
 
 GENESIS_HASH = "0" * 64
-CHAIN_KEY_INFO = b"samsnakk audit chain v1"
 KEY_BYTES = 32
 # Largest canonical JSON of ``details``: room for a few IDs and numbers, none for prose.
 MAX_DETAILS_BYTES = 1024
@@ -100,10 +98,7 @@ class VerifyResult:
 
 def chain_key_from(field_key: bytes) -> bytes:
     """The chain key, derived from the field key so that neither key can stand in for the other."""
-    if len(field_key) != KEY_BYTES:
-        raise ValueError(f"field key must be {KEY_BYTES} bytes, got {len(field_key)}")
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=CHAIN_KEY_INFO)
-    return hkdf.derive(field_key)
+    return derive(field_key, AUDIT_CHAIN_KEY)
 
 
 async def audit_table_exists(db: Database) -> bool:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
-if TYPE_CHECKING:  # command_spec imports texts: the texts know refusals by their value
-    from samsnakk_bot.domain.command_spec import Refusal
+if TYPE_CHECKING:
+    from samsnakk_bot.domain.refusal import Refusal
 
 # --- Refusals: who may use a command, and what this person can do instead ----------------------
 
