@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from samsnakk_bot.domain.varsler import VarselChannel
+
 DEFAULT_FILE = "default.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 ORGANISATIONS_EXAMPLE_FILE = "organisations.example.yaml"
@@ -151,9 +153,6 @@ class OffboardingPolicy(_Model):
     # Also deactivate the person's account on the homeserver (needs homeserver.admin_token).
     # Off by default: the organisation's own identity provider usually ends the login.
     deactivate_account: bool = False
-
-
-VarselChannel = Literal["app", "sms", "epost"]
 
 
 class VarselPolicy(_Model):

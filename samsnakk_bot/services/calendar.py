@@ -10,9 +10,10 @@ import logging
 from datetime import UTC, datetime
 
 from bridge.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
+from samsnakk_bot.crypto.labels import email_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.varsler import VarselService, email_aad
+from samsnakk_bot.services.varsler import VarselService
 from samsnakk_bot.store import AccountRepo
 from samsnakk_bot.store.brukerrom import ParticipantRepo
 from samsnakk_bot.store.meetings import Meeting, MeetingRepo

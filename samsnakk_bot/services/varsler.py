@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto.labels import address_aad, email_aad, phone_aad, secret_aad
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -33,25 +34,8 @@ log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-def address_aad(idem_key: str) -> bytes:
-    """Binds an outbox address to its own row: a blob moved to another row won't decrypt."""
-    return f"varsel_address:{idem_key}".encode()
-
-
-def secret_aad(idem_key: str) -> bytes:
-    return f"varsel_secret:{idem_key}".encode()
-
-
 # Stored as quiet_start when the person has turned quiet hours off (None means policy default).
 QUIET_OFF = -1
-
-
-def phone_aad(user_id: str) -> bytes:
-    return f"prefs_phone:{user_id}".encode()
-
-
-def email_aad(user_id: str) -> bytes:
-    return f"prefs_email:{user_id}".encode()
 
 
 @dataclass
@@ -66,7 +50,7 @@ class VarselDeps:
     cipher: FieldCipher
     clock: Clock
     policies: Policies
-    # Channels this installation can actually send on (app always; sms/epost if configured).
+    # Channels this installation can actually send on (app always; the others if configured).
     available: frozenset[str]
     wake: Callable[[], None]
 
