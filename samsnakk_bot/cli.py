@@ -179,7 +179,7 @@ def _load_config(path: Path) -> Config:
     from bridge.channels.registry import channel_settings
 
     cfg = load_config(path)
-    channel_settings(cfg.varsler)
+    channel_settings(cfg.varsler, str(path))
     return cfg
 
 

@@ -72,7 +72,7 @@ def channel_specs() -> Mapping[str, ChannelSpec[Any]]:
     return _SPECS
 
 
-def channel_settings(varsler: VarselConfig) -> dict[str, BaseModel]:
+def channel_settings(varsler: VarselConfig, source: str = "config") -> dict[str, BaseModel]:
     """Each configured section validated by its channel's model; ConfigError names bad keys."""
     specs = channel_specs()
     settings: dict[str, BaseModel] = {}
@@ -103,7 +103,7 @@ def channel_settings(varsler: VarselConfig) -> dict[str, BaseModel]:
                 where = ".".join(str(p) for p in ("varsler", key, *e["loc"]))
                 problems.append(f"  - {where}: {e['msg'].removeprefix('Value error, ')}")
     if problems:
-        raise ConfigError("\n".join(["Invalid configuration in varsler:", *problems]))
+        raise ConfigError("\n".join([f"Invalid configuration in {source}:", *problems]))
     return settings
 
 
