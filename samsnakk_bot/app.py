@@ -6,6 +6,7 @@ domain, and every part is built once, in order, in parts.py (D121).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import text
@@ -32,12 +33,15 @@ class SamsnakkApp(Parts):
     ) -> None:
         # Policies are validated here, so a bad policy file stops start-up with its key named.
         super().__init__(cfg, clock or SystemClock(), policies or load_policies(cfg.policies_dir))
+        self._started = False
+        self._stopped = asyncio.Event()
 
     async def start(self) -> None:
         if self._started:
             raise RuntimeError("already started")
         if self._stopped.is_set():
-            self._build()
+            self._build()  # fresh parts, so that one app object can be started again
+            self._stopped = asyncio.Event()
         self._started = True
         await self.db.upgrade()
         # Before anything is appended, so no checkpoint is missed.

@@ -6,7 +6,6 @@ exist yet; building does no I/O. app.py starts and stops these parts.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -308,5 +307,3 @@ class Parts:
             cfg.antispam.secret, self.access, self.refusals.record, self.metrics
         )
         self.http = HttpServer(cfg.appservice.bind_host, cfg.appservice.port)
-        self._stopped = asyncio.Event()
-        self._started = False
