@@ -55,6 +55,7 @@ from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.message_gate import MessageGate
 from samsnakk_bot.services.offboarding import Offboarding
 from samsnakk_bot.services.onboarding import OnboardingService
+from samsnakk_bot.services.pending_answers import PendingAnswers
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.refusals import Refusals
@@ -280,9 +281,16 @@ class Parts:
         self.refusals = Refusals(self.audit, clock, self.admin_roster, people, self.brukerrom)
         self.commands.on_refused(self.refusals.command_refused)
         self.commands.set_role_resolver(people.command_role)
+        self.pending_answers = PendingAnswers(deps, self.commands)
+        self.commands.on_plain_text(self.pending_answers.answer)
         poll_answers = PollAnswers(self.polls, self.requests, self.commands, self.audit, clock)
         self.gate = MessageGate(
-            self.device_trust, self.brukerrom, self.commands, poll_answers, self.refusals
+            self.device_trust,
+            self.brukerrom,
+            self.commands,
+            poll_answers,
+            self.refusals,
+            self.pending_answers,
         )
         # What the appservice stream feeds, in order.
         self.guard = Guard(

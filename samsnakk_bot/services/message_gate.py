@@ -2,7 +2,7 @@
 
 MSC4153 (D58): commands and poll answers count only from cross-signed devices of pinned
 identities. Anything else is refused and audited (services/refusals.py); plain conversation
-between people in a brukerrom is left alone.
+between people in a brukerrom is left alone, unless it would answer the bot's question (D142).
 """
 
 from __future__ import annotations
@@ -47,6 +47,10 @@ class PollAnswer(Protocol):
     def device(self) -> Device: ...
 
 
+class PendingQuestions(Protocol):
+    async def awaits_answer(self, sender: str, room_id: str, body: str) -> bool: ...
+
+
 class TrustedSenders(Protocol):
     async def sender_trusted(
         self, user_id: str, curve25519: str | None, session_ed25519: str | None
@@ -61,16 +65,21 @@ class MessageGate:
         commands: CommandService,
         poll_answers: PollAnswers,
         refusals: Refusals,
+        pending: PendingQuestions,
     ) -> None:
         self._trust = trust
         self._brukerrom = brukerrom
         self._commands = commands
         self._poll_answers = poll_answers
         self._refusals = refusals
+        self._pending = pending
 
     async def on_message(self, msg: Message) -> Reply | None:
         if not await self._trusted(msg.sender, msg.device):
-            if parse_command(msg.body) is None and await self._brukerrom.get(msg.room_id):
+            plain = parse_command(msg.body) is None
+            if plain and await self._brukerrom.get(msg.room_id):
+                if await self._pending.awaits_answer(msg.sender, msg.room_id, msg.body):
+                    return await self._refusals.untrusted_device(msg.sender, msg.room_id, "answer")
                 return None  # conversation between people, not meant for the bot
             return await self._refusals.untrusted_device(msg.sender, msg.room_id, "command")
         return await self._commands.handle(msg.sender, msg.room_id, msg.body)
