@@ -23,7 +23,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="embedded dev stack: Synapse (SQLite) + appservice + bot")
-    dev.add_argument("--data-dir", type=Path, default=Path(".samsnakk-dev"))
+    dev.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="default .samsnakk-dev, with --workers .samsnakk-dev-workers",
+    )
+    dev.add_argument(
+        "--workers",
+        action="store_true",
+        help="Synapse as in production: main + workers on PostgreSQL and Redis, behind nginx",
+    )
     dev.add_argument(
         "--bind",
         default="127.0.0.1",
@@ -189,7 +199,7 @@ def _load_config(path: Path) -> Config:
 def _dev(args: argparse.Namespace) -> int:
     from samsnakk_bot.devstack import dev
 
-    return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind)
+    return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind, workers=args.workers)
 
 
 def _dev_user(args: argparse.Namespace) -> int:
@@ -205,6 +215,7 @@ def _dev_user(args: argparse.Namespace) -> int:
         args.org,
         args.display_name,
         args.bind,
+        workers=args.workers,
     )
 
 
