@@ -12,10 +12,11 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from bridge.channels.base import Channel, Delivery, PermanentFailure, TemporaryFailure
 from samsnakk_bot.crypto.labels import address_aad, secret_aad
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import VarselPolicy
@@ -41,6 +42,7 @@ class OutboxWorker:
         metrics: Metrics,
         batch: int = 100,
         concurrency: int = 20,
+        language_of: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._channels = channels
@@ -48,6 +50,8 @@ class OutboxWorker:
         self._now_ms = now_ms
         self._policy = policy
         self._metrics = metrics
+        # The addressee's language (D131); without it, or for a number with no person, bokmål.
+        self._language_of = language_of
         self._batch = batch
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -133,6 +137,13 @@ class OutboxWorker:
         return Outcome(v.id, "pending", attempts, now + delay, None, reason[:250], now)
 
     async def _send(self, v: Varsel) -> str | None:
+        language = None
+        if self._language_of is not None and v.user_id is not None:
+            language = await self._language_of(v.user_id)
+        with speaking(language):
+            return await self._send_in_language(v)
+
+    async def _send_in_language(self, v: Varsel) -> str | None:
         if self.on_provider_call is not None:
             self.on_provider_call(v, time.perf_counter())
         channel = self._channels.get(v.channel)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.appservice import AppserviceRoutes
 from samsnakk_bot.http.delivery_reports import DeliveryReportRoutes
@@ -97,7 +98,10 @@ class SamsnakkApp(Parts):
         return {"database": db_ok, "bot": self.bot.client is not None}
 
     async def _greeting(self, room_id: str) -> Reply | None:
-        return texts.dm_greeting()
+        record = await self.rooms.get(room_id)
+        person = record.dm_user_id if record is not None else None
+        with speaking(await self.languages.person(person) if person else None):
+            return texts.dm_greeting()
 
     async def stop(self) -> None:
         # Offboarding notices go out after the command has answered; they need nio and the DB.

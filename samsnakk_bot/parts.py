@@ -49,6 +49,7 @@ from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.meeting_jobs import MeetingJobs
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
@@ -75,6 +76,7 @@ from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.identity_pins import IdentityPinRepo
+from samsnakk_bot.store.languages import LanguageRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
@@ -112,6 +114,9 @@ class Parts:
         self.directory, self.offboarded = DirectoryRepo(db, self.cipher), OffboardedRepo(db)
         self.meetings, self.outbox = MeetingRepo(db), VarselRepo(db)
         self.delivery_reports = DeliveryReportRepo(db)
+        self.languages = Languages(
+            LanguageRepo(db), self.directory, self.brukerrom, self.policies, clock
+        )
         # Matrix, the inbox and the command router.
         self.bot = BotRuntime(cfg, SecretRepo(db), self.cipher, self.rooms, clock.now_ms)
         self.actions = MatrixRoomActions(self.bot)
@@ -139,6 +144,7 @@ class Parts:
             clock.now_ms,
             lambda: self.policies.policy.varsler,
             self.metrics,
+            language_of=self.languages.person,
         )
         self.varsler = VarselService(
             VarselDeps(
@@ -191,6 +197,7 @@ class Parts:
             cipher=self.cipher,
             polls=self.polls,
             notify=self.varsler,
+            languages=self.languages,
         )
         deps = self.deps
         # Brukerrom: consent, approvals, onboarding, the rooms themselves.
@@ -281,6 +288,7 @@ class Parts:
         self.refusals = Refusals(self.audit, clock, self.admin_roster, people, self.brukerrom)
         self.commands.on_refused(self.refusals.command_refused)
         self.commands.set_role_resolver(people.command_role)
+        self.languages.register(self.commands)
         self.pending_answers = PendingAnswers(deps, self.commands)
         self.commands.on_plain_text(self.pending_answers.answer)
         poll_answers = PollAnswers(self.polls, self.requests, self.commands, self.audit, clock)

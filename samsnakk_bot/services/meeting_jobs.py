@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.dates import format_when_no
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.meeting_plan import MeetingJob, ReminderTimes, plan
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
@@ -101,7 +102,10 @@ class MeetingJobs(RoomUseCase):
 
     async def _job(self, meeting_id: int, column: str) -> None:
         try:
-            await self.run_job(meeting_id, column)
+            meeting = await self.meetings.by_id(meeting_id)
+            language = await self.room_language(meeting.room_id) if meeting else None
+            with speaking(language):
+                await self.run_job(meeting_id, column)
         except Exception:
             log.exception("meeting job %s for %s failed", column, meeting_id)
 

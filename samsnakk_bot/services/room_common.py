@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.store import AccountRepo, RoomRepo
@@ -48,6 +49,8 @@ class RoomDeps:
     cipher: FieldCipher
     polls: PollRepo
     notify: Notifier
+    # Which language a room or person speaks (services/languages.py); None: bokmål everywhere.
+    languages: Languages | None = None
 
 
 def oslo_when(ms: int) -> str:
@@ -72,6 +75,10 @@ def guarded(fn: Handler) -> Handler:
 
 class RoomUseCase:
     """What every brukerrom use case shares: its dependencies, the audit log, room lookups."""
+
+    async def room_language(self, room_id: str) -> str | None:
+        """The brukerrom's language (D131), for what the bot posts there on its own."""
+        return await self.d.languages.room(room_id) if self.d.languages is not None else None
 
     def __init__(self, deps: RoomDeps) -> None:
         self.d = deps
