@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from samsnakk_bot.domain.i18n import SOURCE as SOURCE_LANGUAGE
 from samsnakk_bot.domain.i18n import available as available_languages
 from samsnakk_bot.domain.i18n import parse_language
+from samsnakk_bot.domain.varsler import VarselChannel
 
 DEFAULT_FILE = "default.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
@@ -177,9 +178,6 @@ class OffboardingPolicy(_Model):
     # Also deactivate the person's account on the homeserver (needs homeserver.admin_token).
     # Off by default: the organisation's own identity provider usually ends the login.
     deactivate_account: bool = False
-
-
-VarselChannel = Literal["app", "sms", "epost"]
 
 
 class VarselPolicy(_Model):

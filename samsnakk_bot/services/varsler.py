@@ -49,7 +49,7 @@ class VarselDeps:
     cipher: FieldCipher
     clock: Clock
     policies: Policies
-    # Channels this installation can actually send on (app always; sms/epost if configured).
+    # Channels this installation can actually send on (app always; the others if configured).
     available: frozenset[str]
     wake: Callable[[], None]
 
@@ -90,13 +90,14 @@ class VarselService:
         self, channel: str, user_id: str, stored: VarselPrefs | None, idem_key: str
     ) -> bytes | None:
         """The address as it is now, re-encrypted for the outbox row."""
-        if stored is None or channel == "app":
+        if stored is None:
             return None
-        blob, aad = (
-            (stored.phone_enc, phone_aad(user_id))
-            if channel == "sms"
-            else (stored.email_enc, email_aad(user_id))
-        )
+        # The addresses a person can store; a channel without one (the app) gets none.
+        addresses = {
+            "sms": (stored.phone_enc, phone_aad(user_id)),
+            "epost": (stored.email_enc, email_aad(user_id)),
+        }
+        blob, aad = addresses.get(channel, (None, b""))
         if blob is None:
             return None
         return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), address_aad(idem_key))

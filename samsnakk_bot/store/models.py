@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from samsnakk_bot.domain.varsler import CHANNELS
+
 # Stable constraint names, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -251,7 +253,7 @@ class PollRow(Base):
     __table_args__ = (CheckConstraint(_one_of("purpose", POLL_PURPOSES), name="purpose"),)
 
 
-VARSEL_CHANNELS = ("app", "sms", "epost")
+VARSEL_CHANNELS = CHANNELS
 VARSEL_STATUSES = ("pending", "sending", "sent", "delivered", "failed", "dead")
 
 

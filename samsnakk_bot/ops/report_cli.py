@@ -10,7 +10,7 @@ from samsnakk_bot.config import Config
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.report import PeriodProblem, parse_period
 from samsnakk_bot.domain.timezone import OSLO
-from samsnakk_bot.report_output import figures_csv, figures_png
+from samsnakk_bot.ops.report_output import figures_csv, figures_png
 from samsnakk_bot.store import Database
 from samsnakk_bot.store.report_queries import usage_figures
 
