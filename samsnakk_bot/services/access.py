@@ -26,6 +26,7 @@ from samsnakk_bot.domain.access import (
     decide_invite,
     decide_join,
 )
+from samsnakk_bot.domain.lifecycle import is_open
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
 
 
@@ -100,7 +101,7 @@ class AccessService:
         people = await self._participants.in_room(room_id, only_approved=True)
         access = RoomAccess(
             is_brukerrom=True,
-            closed=room.state == "closed",
+            closed=not is_open(room.state),
             approved=frozenset(p.user_id for p in people),
             bot=self._bot,
             history_visibility=self._history,

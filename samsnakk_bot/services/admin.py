@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
+from samsnakk_bot.domain.lifecycle import RoomState
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
@@ -216,7 +217,9 @@ class AdminService(RoomUseCase):
             counts[room.state] = counts.get(room.state, 0) + 1
         now = self.now()
         quiet_since = now - 30 * 86_400_000
-        inactive = sum(1 for r in ours if r.state == "active" and r.last_activity_ms < quiet_since)
+        inactive = sum(
+            1 for r in ours if r.state is RoomState.ACTIVE and r.last_activity_ms < quiet_since
+        )
         prefix = self.d.policies.policy.room.name_prefix
         labels = {r.room_id: room_name(prefix, r.label) for r in ours}
         waiting: list[tuple[str, int]] = []

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import ParticipantEvent, RequestEvent
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.ports import AccountCloser
@@ -82,7 +83,7 @@ class Offboarding(RoomUseCase):
         await self._offboarded.add(target, org_id, by, self.now())
         name = await self.d.people.name(target)
         now = self.now()
-        rooms = await self.d.participants.end_everywhere(target, "removed", now)
+        rooms = await self.d.participants.end_everywhere(target, ParticipantEvent.OFFBOARD, now)
         for room_id in rooms:
             self.d.access.invalidate(room_id)
         await self.d.audit.append_many(
@@ -202,7 +203,9 @@ class Offboarding(RoomUseCase):
         entries = []
         for request in await self.d.requests.pending():
             involved = target in (request.requested_by, request.candidate_user_id)
-            if involved and await self.d.requests.decide(request.id, "cancelled", by, self.now()):
+            if not involved:
+                continue
+            if await self.d.requests.decide(request.id, RequestEvent.WITHDRAW, by, self.now()):
                 entries.append(
                     NewAuditEntry(
                         self.now(),

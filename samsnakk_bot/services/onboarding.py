@@ -16,6 +16,7 @@ import phonenumbers
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import room_name
+from samsnakk_bot.domain.lifecycle import ParticipantRole
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -113,9 +114,9 @@ class OnboardingService(RoomUseCase):
 
     async def _redeem(self, room_id: str, user: str) -> Reply:
         now = self.d.clock.now_ms()
-        if not await self.d.brukerrom.set_bruker(room_id, user, "awaiting_consent"):
+        if not await self.d.brukerrom.set_bruker(room_id, user):
             raise CommandProblem(texts.code_rejected(0))
-        await self.d.participants.approve(room_id, user, "bruker", now)
+        await self.d.participants.approve(room_id, user, ParticipantRole.BRUKER, now)
         if await self.d.accounts.get(user) is None:
             await self.d.accounts.upsert(user, "bruker", None, None, now)
         self.d.access.invalidate(room_id)

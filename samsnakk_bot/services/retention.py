@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import OPEN_ROOM_STATES
 from samsnakk_bot.domain.retention import Action, Periods, Step, days_left, next_step
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import RetentionPolicy
@@ -72,9 +73,7 @@ class RetentionService(RoomUseCase):
         """Warn or close every room that is due; returns how many steps were taken."""
         steps = 0
         periods = self._periods()
-        for room in await self.d.brukerrom.list_all(
-            ("active", "awaiting_consent", "awaiting_bruker")
-        ):
+        for room in await self.d.brukerrom.list_all(OPEN_ROOM_STATES):
             now = self.now()
             step = next_step(
                 now, room.last_activity_ms, room.retention_stage, room.retention_close_ms, periods

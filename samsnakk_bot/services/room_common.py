@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
-from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import lifecycle, texts
+from samsnakk_bot.domain.lifecycle import (
+    IllegalTransition,
+    RequestEvent,
+    RequestStatus,
+    RoomEvent,
+    RoomState,
+)
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
@@ -49,6 +56,24 @@ class RoomDeps:
     notify: Notifier
 
 
+def refusal(illegal: IllegalTransition, number: int | None = None) -> Reply | str:
+    """The Norwegian answer to a move the lifecycle does not allow; ``number`` is the request's.
+
+    These are the answers people got before the lifecycle moved into the domain.
+    """
+    if illegal.state is RoomState.CLOSED:
+        return texts.ROOM_CLOSED
+    if isinstance(illegal.state, RequestStatus) and number is not None:
+        return texts.request_not_pending(number)
+    if illegal.event is RequestEvent.APPROVE:
+        return texts.CONSENT_NEEDED_FIRST
+    if illegal.event in (RoomEvent.CONSENT, RoomEvent.REFUSE_CONSENT):
+        return texts.CONSENT_NOT_PENDING
+    if illegal.event is RoomEvent.BRUKER_ARRIVES:
+        return texts.code_rejected(0)
+    return texts.ROOM_CLOSED
+
+
 def oslo_when(ms: int) -> str:
     t = datetime.fromtimestamp(ms / 1000, UTC).astimezone(OSLO)
     return texts.format_when(t.day, t.month, t.hour, t.minute)
@@ -58,13 +83,16 @@ Handler = Callable[[CommandContext], Awaitable[Reply | None]]
 
 
 def guarded(fn: Handler) -> Handler:
-    """Turn a CommandProblem into its Norwegian answer; anything else stays unexpected."""
+    """Turn a CommandProblem or a move the lifecycle refuses into its Norwegian answer;
+    anything else stays unexpected."""
 
     async def run(ctx: CommandContext) -> Reply | None:
         try:
             return await fn(ctx)
         except CommandProblem as problem:
             return problem.reply
+        except IllegalTransition as illegal:
+            return CommandProblem(refusal(illegal)).reply
 
     return run
 
@@ -99,7 +127,7 @@ class RoomUseCase:
         room = await self.d.brukerrom.get(ctx.room_id)
         if room is None:
             raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
-        if open_only and room.state == "closed":
+        if open_only and not lifecycle.is_open(room.state):
             raise CommandProblem(texts.ROOM_CLOSED)
         return room
 

@@ -9,6 +9,7 @@ power change Synapse makes there are Samsnakk's own (``AccessService.begin_upgra
 from __future__ import annotations
 
 from samsnakk_bot.domain.brukerrom import MEGOLM, ROOM_VERSION
+from samsnakk_bot.domain.lifecycle import is_open
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 from samsnakk_bot.store import Database
@@ -28,7 +29,7 @@ class RoomUpgrader(RoomUseCase):
     async def upgrade(self, room_id: str, version: str = ROOM_VERSION) -> str:
         """Upgrade ``room_id``; returns the successor's room ID."""
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state == "closed":
+        if room is None or not is_open(room.state):
             raise ValueError("only an open brukerrom can be upgraded")
         people = [p.user_id for p in await self.d.participants.in_room(room_id)]
         self._access.begin_upgrade(room_id)

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.domain.lifecycle import RoomState
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -242,7 +243,7 @@ class VarselService:
         if record is None or record.kind != "brukerrom":
             return
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state != "active":
+        if room is None or room.state is not RoomState.ACTIVE:
             return
         for p in await self.d.participants.in_room(room_id):
             if p.user_id != sender:
