@@ -27,7 +27,7 @@ from samsnakk_bot.domain.access import (
     decide_join,
 )
 from samsnakk_bot.domain.lifecycle import is_open
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
+from samsnakk_bot.services.ports import BrukerromStore, ParticipantStore
 
 
 class AdminMembers(Protocol):
@@ -52,8 +52,8 @@ class _Cached:
 class AccessService:
     def __init__(
         self,
-        brukerrom: BrukerromRepo,
-        participants: ParticipantRepo,
+        brukerrom: BrukerromStore,
+        participants: ParticipantStore,
         bot_user_id: str,
         monotonic: Callable[[], float] = time.monotonic,
         cache_ttl_s: float = DEFAULT_CACHE_TTL_S,

@@ -18,12 +18,12 @@ from samsnakk_bot.domain.directory import (
     merged_values,
     parse_fields,
 )
+from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Organisation, Organisations
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.ports import Audit
+from samsnakk_bot.services.ports import Audit, DirectoryStore
 from samsnakk_bot.services.room_common import CommandProblem, guarded
-from samsnakk_bot.store.directory import DirectoryEntry, DirectoryRepo
 
 OrgOf = Callable[[CommandContext], Awaitable[Organisation]]
 
@@ -32,7 +32,7 @@ class AdminKatalog:
     def __init__(
         self,
         org_of: OrgOf,
-        directory: DirectoryRepo,
+        directory: DirectoryStore,
         organisations: Organisations,
         audit: Audit,
         clock: Clock,

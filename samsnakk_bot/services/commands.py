@@ -26,7 +26,7 @@ from samsnakk_bot.domain.commands import (
 from samsnakk_bot.domain.help import render_command_help, render_help, render_unknown
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.store import AccountRepo, RoomRepo
+from samsnakk_bot.services.ports import AccountStore, RoomStore
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ RoleResolver = Callable[[str], Awaitable[str | None]]
 class CommandService:
     def __init__(
         self,
-        accounts: AccountRepo,
-        rooms: RoomRepo,
+        accounts: AccountStore,
+        rooms: RoomStore,
         metrics: Metrics,
         registry: CommandRegistry | None = None,
     ) -> None:

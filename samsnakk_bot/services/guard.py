@@ -29,9 +29,8 @@ from samsnakk_bot.domain.lifecycle import ParticipantEvent, RoomState, is_open
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.ports import RoomMember
+from samsnakk_bot.services.ports import RefusedRooms, RoomMember
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ class Guard(RoomUseCase):
         tasks: TaskGroup,
         access: AccessService,
         roster: AdminRoster,
-        refused: RefusedRoomRepo,
+        refused: RefusedRooms,
     ) -> None:
         super().__init__(deps)
         self._rooms = rooms

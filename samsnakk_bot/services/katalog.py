@@ -6,12 +6,12 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.ports import DirectoryStore
 from samsnakk_bot.services.room_common import CommandProblem, guarded
-from samsnakk_bot.store.directory import DirectoryRepo
 
 
 class KatalogCommands:
-    def __init__(self, directory: DirectoryRepo, policies: Policies) -> None:
+    def __init__(self, directory: DirectoryStore, policies: Policies) -> None:
         self._directory = directory
         self._policies = policies
 

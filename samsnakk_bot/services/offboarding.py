@@ -17,16 +17,18 @@ from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.lifecycle import ParticipantEvent, RequestEvent
+from samsnakk_bot.domain.records import NewAuditEntry
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.ports import AccountCloser
+from samsnakk_bot.services.ports import (
+    AccountCloser,
+    CodeStore,
+    DirectoryStore,
+    OffboardedStore,
+    PersonMeetings,
+)
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store.audit import NewAuditEntry
-from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.codes import CodeRepo
-from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.meetings import MeetingRepo
-from samsnakk_bot.store.offboarded import OffboardedRepo
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +49,10 @@ class Offboarding(RoomUseCase):
         self,
         deps: RoomDeps,
         rooms: BrukerromService,
-        directory: DirectoryRepo,
-        meetings: MeetingRepo,
-        codes: CodeRepo,
-        offboarded: OffboardedRepo,
+        directory: DirectoryStore,
+        meetings: PersonMeetings,
+        codes: CodeStore,
+        offboarded: OffboardedStore,
         accounts_closer: AccountCloser | None,
     ) -> None:
         super().__init__(deps)

@@ -16,12 +16,12 @@ from typing import Any, Protocol
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.lifecycle import OPEN_ROOM_STATES
 from samsnakk_bot.domain.retention import Action, Periods, Step, days_left, next_step
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import RetentionPolicy
 from samsnakk_bot.services.brukerrom import BrukerromService
+from samsnakk_bot.services.ports import AuditPruner
 from samsnakk_bot.services.room_common import OSLO, RoomDeps, RoomUseCase
-from samsnakk_bot.store.audit import AuditLog
-from samsnakk_bot.store.brukerrom import Brukerrom
 
 log = logging.getLogger(__name__)
 _MESSAGE_TYPES = ("m.room.encrypted", "m.room.message")
@@ -36,7 +36,7 @@ class RetentionService(RoomUseCase):
         self,
         deps: RoomDeps,
         rooms_service: BrukerromService,
-        audit_log: AuditLog,
+        audit_log: AuditPruner,
         deleter: RoomDeleter | None,
     ) -> None:
         super().__init__(deps)

@@ -17,14 +17,23 @@ from samsnakk_bot.domain.lifecycle import (
     RoomState,
 )
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
-from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
-from samsnakk_bot.store.polls import PollRepo
+from samsnakk_bot.services.ports import (
+    AccessCache,
+    AccountStore,
+    Audit,
+    BrukerromStore,
+    FieldCrypto,
+    Notifier,
+    ParticipantStore,
+    PollStore,
+    RequestStore,
+    RoomActions,
+    RoomStore,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -40,19 +49,19 @@ class CommandProblem(Exception):
 @dataclass
 class RoomDeps:
     bot_user_id: str
-    rooms: RoomRepo
-    brukerrom: BrukerromRepo
-    participants: ParticipantRepo
-    requests: RequestRepo
-    accounts: AccountRepo
+    rooms: RoomStore
+    brukerrom: BrukerromStore
+    participants: ParticipantStore
+    requests: RequestStore
+    accounts: AccountStore
     actions: RoomActions
     people: People
     audit: Audit
     access: AccessCache
     clock: Clock
     policies: Policies
-    cipher: FieldCipher
-    polls: PollRepo
+    cipher: FieldCrypto
+    polls: PollStore
     notify: Notifier
 
 

@@ -11,20 +11,18 @@ from __future__ import annotations
 from samsnakk_bot.domain.brukerrom import MEGOLM, ROOM_VERSION
 from samsnakk_bot.domain.lifecycle import is_open
 from samsnakk_bot.services.access import AccessService
+from samsnakk_bot.services.ports import RefusedRooms, RoomMover
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store import Database
-from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
-from samsnakk_bot.store.room_moves import move_brukerrom
 
 
 class RoomUpgrader(RoomUseCase):
     def __init__(
-        self, deps: RoomDeps, access: AccessService, refused: RefusedRoomRepo, db: Database
+        self, deps: RoomDeps, access: AccessService, refused: RefusedRooms, moves: RoomMover
     ) -> None:
         super().__init__(deps)
         self._access = access
         self._refused = refused
-        self._db = db
+        self._moves = moves
 
     async def upgrade(self, room_id: str, version: str = ROOM_VERSION) -> str:
         """Upgrade ``room_id``; returns the successor's room ID."""
@@ -49,7 +47,7 @@ class RoomUpgrader(RoomUseCase):
         await self.d.rooms.set_encrypted(new, MEGOLM, now)
         # Sealed before its records move, so no check ever sees it unguarded.
         await self._refused.add(old, new, now, reason="upgraded")
-        await move_brukerrom(self._db, old, new)
+        await self._moves.move_brukerrom(old, new)
         self._access.invalidate(old)
         self._access.invalidate(new)
         await self.audit(old, self.d.bot_user_id, "room_upgraded", details={"successor": new})
