@@ -36,7 +36,7 @@ def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> No
     _crypto: ports.FieldCrypto = cipher
     _directory: ports.DirectoryStore = DirectoryRepo(db, cipher)
     _admin_rooms: ports.AdminRoomStore = AdminRoomRepo(db)
-    _meetings: ports.PersonMeetings = MeetingRepo(db)
+    _meetings: ports.MeetingStore = MeetingRepo(db)
     _pruner: ports.AuditPruner = audit_log
     _audit: ports.Audit = audit_log
     _mover: ports.RoomMover = RoomMoves(db)

@@ -25,14 +25,15 @@ from samsnakk_bot.domain.meetings import (
     parse_options,
     split_summary,
 )
+from samsnakk_bot.domain.records import AgendaItem, Meeting
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import NotFound
+from samsnakk_bot.services.ports import MeetingStore
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -54,7 +55,7 @@ class MeetingService(RoomUseCase):
     def __init__(
         self,
         deps: RoomDeps,
-        meetings: MeetingRepo,
+        meetings: MeetingStore,
         scheduler: AsyncIOScheduler,
         calendar: Callable[[Meeting, str], object] | None = None,
     ) -> None:

@@ -24,6 +24,7 @@ from samsnakk_bot.domain.lifecycle import (
 )
 from samsnakk_bot.domain.records import (
     Account,
+    AgendaItem,
     Answer,
     DirectoryEntry,
     Meeting,
@@ -423,3 +424,52 @@ class RoomMover(Protocol):
     async def move_brukerrom(self, old_room: str, new_room: str) -> None:
         """Point every row of ``old_room`` at its successor, all or nothing."""
         ...
+
+
+class MeetingStore(PersonMeetings, Protocol):
+    """Meetings in a brukerrom: the answers, the agenda and the oppskrift checklist."""
+
+    async def create(
+        self,
+        room_id: str,
+        kind: str,
+        start_ms: int,
+        end_ms: int,
+        place_enc: bytes | None,
+        responsible: str,
+        created_by: str,
+        participants: list[str],
+        now_ms: int,
+    ) -> Meeting: ...
+
+    async def get(self, room_id: str, number: int) -> Meeting | None: ...
+
+    async def by_id(self, meeting_id: int) -> Meeting | None: ...
+
+    async def in_room(self, room_id: str, from_ms: int | None = None) -> list[Meeting]: ...
+
+    async def planned(self) -> list[Meeting]: ...
+
+    async def move(self, meeting_id: int, start_ms: int, end_ms: int) -> None: ...
+
+    async def cancel(self, meeting_id: int) -> bool: ...
+
+    async def mark_job(self, meeting_id: int, column: str, now_ms: int) -> bool: ...
+
+    async def set_summary(self, meeting_id: int, event_id: str, text_enc: bytes) -> None: ...
+
+    async def answer(
+        self, meeting_id: int, user_id: str, answer: str, proposal_enc: bytes | None, now_ms: int
+    ) -> bool: ...
+
+    async def add_agenda(
+        self, meeting_id: int, author: str, avoid: bool, text_enc: bytes, now_ms: int
+    ) -> None: ...
+
+    async def agenda(self, meeting_id: int) -> list[AgendaItem]: ...
+
+    async def tick(self, meeting_id: int, step: str, by: str, now_ms: int) -> None: ...
+
+    async def untick(self, meeting_id: int, step: str) -> None: ...
+
+    async def checklist(self, meeting_id: int) -> dict[str, int]: ...
