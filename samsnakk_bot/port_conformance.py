@@ -20,6 +20,7 @@ from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.room_moves import RoomMoves
+from samsnakk_bot.store.varsler import PrefsRepo, VarselRepo
 
 
 def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> None:
@@ -40,3 +41,5 @@ def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> No
     _pruner: ports.AuditPruner = audit_log
     _audit: ports.Audit = audit_log
     _mover: ports.RoomMover = RoomMoves(db)
+    _outbox: ports.Outbox = VarselRepo(db)
+    _prefs: ports.PrefsStore = PrefsRepo(db)

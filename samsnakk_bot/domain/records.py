@@ -135,3 +135,26 @@ class AgendaItem:
     avoid: bool
     text_enc: bytes
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewVarsel:
+    idem_key: str
+    user_id: str | None
+    channel: str
+    kind: str
+    room_id: str | None
+    not_before_ms: int
+    address_enc: bytes | None = None
+    secret_enc: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VarselPrefs:
+    user_id: str
+    channels: tuple[str, ...]
+    phone_enc: bytes | None
+    email_enc: bytes | None
+    quiet_start: int | None
+    quiet_end: int | None
+    sms_summary: bool

@@ -29,6 +29,7 @@ from samsnakk_bot.domain.records import (
     DirectoryEntry,
     Meeting,
     NewAuditEntry,
+    NewVarsel,
     OnboardingCode,
     Poll,
     PollPurpose,
@@ -36,6 +37,7 @@ from samsnakk_bot.domain.records import (
     Role,
     RoomKind,
     RoomRecord,
+    VarselPrefs,
 )
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.room_records import Brukerrom, Participant, ParticipantRequest
@@ -473,3 +475,27 @@ class MeetingStore(PersonMeetings, Protocol):
     async def untick(self, meeting_id: int, step: str) -> None: ...
 
     async def checklist(self, meeting_id: int) -> dict[str, int]: ...
+
+
+class Outbox(Protocol):
+    """The varsel outbox: what is queued for the outbox worker to send."""
+
+    async def enqueue(self, v: NewVarsel, now_ms: int) -> bool: ...
+
+    async def exists(self, idem_key: str) -> bool: ...
+
+    async def merge_into_pending(
+        self, user_id: str, room_id: str, kind: str, channel: str
+    ) -> bool: ...
+
+    async def last_sent_ms(
+        self, user_id: str, room_id: str, kind: str, channel: str
+    ) -> int | None: ...
+
+
+class PrefsStore(Protocol):
+    """Each person's varsel settings; phone and e-mail encrypted at field level."""
+
+    async def get(self, user_id: str) -> VarselPrefs | None: ...
+
+    async def save(self, prefs: VarselPrefs, now_ms: int) -> None: ...

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain.lifecycle import RoomState
+from samsnakk_bot.domain.records import NewVarsel, VarselPrefs
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -25,10 +26,15 @@ from samsnakk_bot.domain.varsler import (
     throttle,
 )
 from samsnakk_bot.policies import Policies
-from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
-from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
+from samsnakk_bot.services.ports import (
+    AccountStore,
+    BrukerromStore,
+    FieldCrypto,
+    Outbox,
+    ParticipantStore,
+    PrefsStore,
+    RoomStore,
+)
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -58,13 +64,13 @@ def email_aad(user_id: str) -> bytes:
 @dataclass
 class VarselDeps:
     bot_user_id: str
-    outbox: VarselRepo
-    prefs: PrefsRepo
-    accounts: AccountRepo
-    rooms: RoomRepo
-    brukerrom: BrukerromRepo
-    participants: ParticipantRepo
-    cipher: FieldCipher
+    outbox: Outbox
+    prefs: PrefsStore
+    accounts: AccountStore
+    rooms: RoomStore
+    brukerrom: BrukerromStore
+    participants: ParticipantStore
+    cipher: FieldCrypto
     clock: Clock
     policies: Policies
     # Channels this installation can actually send on (app always; sms/epost if configured).
