@@ -78,6 +78,7 @@ from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
+from samsnakk_bot.store.report_queries import UsageQueries
 from samsnakk_bot.store.room_moves import RoomMoves
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
@@ -206,7 +207,7 @@ class SamsnakkApp:
             self.synapse_admin,
         )
         self.admin = AdminService(
-            self.deps, self.admin_roster, self.db, self.directory, self.offboarding
+            self.deps, self.admin_roster, UsageQueries(self.db), self.directory, self.offboarding
         )
         self.admin.register(self.commands)
         self.upgrader = RoomUpgrader(self.deps, self.access, self.refused_rooms, RoomMoves(self.db))

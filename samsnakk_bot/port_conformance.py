@@ -8,7 +8,7 @@ an assignment below a type error, so ``mypy`` fails before a service does.
 from __future__ import annotations
 
 from samsnakk_bot.services import ports
-from samsnakk_bot.store import AccountRepo, Database, RoomRepo
+from samsnakk_bot.store import AccountRepo, Database, InboxRepo, RoomRepo
 from samsnakk_bot.store.admin_rooms import AdminRoomRepo
 from samsnakk_bot.store.audit import AuditLog
 from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, RequestRepo
@@ -19,6 +19,7 @@ from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
+from samsnakk_bot.store.report_queries import UsageQueries
 from samsnakk_bot.store.room_moves import RoomMoves
 from samsnakk_bot.store.varsler import PrefsRepo, VarselRepo
 
@@ -43,3 +44,5 @@ def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> No
     _mover: ports.RoomMover = RoomMoves(db)
     _outbox: ports.Outbox = VarselRepo(db)
     _prefs: ports.PrefsStore = PrefsRepo(db)
+    _inbox: ports.InboxStore = InboxRepo(db)
+    _usage: ports.UsageReports = UsageQueries(db)

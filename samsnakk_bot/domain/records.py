@@ -158,3 +158,27 @@ class VarselPrefs:
     quiet_start: int | None
     quiet_end: int | None
     sms_summary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEventIn:
+    event_id: str
+    room_id: str | None
+    event_type: str
+    sender: str
+    state_key: str | None
+    payload: str  # the event as JSON text
+    received_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEvent:
+    id: int
+    txn_id: str
+    event_id: str
+    room_id: str | None
+    event_type: str
+    sender: str
+    state_key: str | None
+    payload: str
+    received_ms: int

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
 from samsnakk_bot.domain.lifecycle import RoomState
+from samsnakk_bot.domain.records import AuditEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Period, PeriodProblem, parse_period, shown
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Organisation
@@ -25,11 +26,8 @@ from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.offboarding import Offboarded, Offboarding
 from samsnakk_bot.services.people import Found
+from samsnakk_bot.services.ports import DirectoryStore, UsageReports
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store import Database
-from samsnakk_bot.store.audit import AuditEntry
-from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.report_queries import usage_figures
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -40,14 +38,14 @@ class AdminService(RoomUseCase):
         self,
         deps: RoomDeps,
         roster: AdminRoster,
-        db: Database,
-        directory: DirectoryRepo,
+        usage: UsageReports,
+        directory: DirectoryStore,
         offboarding: Offboarding,
     ) -> None:
         super().__init__(deps)
         self._roster = roster
         self._admin_rooms = roster.rooms
-        self._db = db
+        self._usage = usage
         self._directory = directory
         self._offboarding = offboarding
 
@@ -149,8 +147,8 @@ class AdminService(RoomUseCase):
     async def rapport(self, ctx: CommandContext) -> Reply | None:
         name, org_filter, scope_id = await self._report_scope(ctx)
         period = self._period(ctx.match.raw_args)
-        figures = await usage_figures(
-            self._db, org_filter, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
+        figures = await self._usage.usage_figures(
+            org_filter, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
         )
         lines = [(texts.REPORT_LABELS.get(f.key, f.key), shown(f)) for f in figures]
         label = f"{period.first_day:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"

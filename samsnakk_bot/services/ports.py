@@ -27,6 +27,8 @@ from samsnakk_bot.domain.records import (
     AgendaItem,
     Answer,
     DirectoryEntry,
+    InboxEvent,
+    InboxEventIn,
     Meeting,
     NewAuditEntry,
     NewVarsel,
@@ -40,6 +42,7 @@ from samsnakk_bot.domain.records import (
     VarselPrefs,
 )
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.report import Figure, Period
 from samsnakk_bot.domain.room_records import Brukerrom, Participant, ParticipantRequest
 
 
@@ -499,3 +502,25 @@ class PrefsStore(Protocol):
     async def get(self, user_id: str) -> VarselPrefs | None: ...
 
     async def save(self, prefs: VarselPrefs, now_ms: int) -> None: ...
+
+
+class InboxStore(Protocol):
+    """The appservice transaction inbox: stored first, processed from here."""
+
+    async def add_events(self, txn_id: str, events: Sequence[InboxEventIn]) -> int: ...
+
+    async def fetch_pending(self, limit: int = 100) -> list[InboxEvent]: ...
+
+    async def mark_processed(self, ids: Sequence[int], now_ms: int) -> None: ...
+
+
+class UsageReports(Protocol):
+    """The figures of the admin report, counted without reading a message."""
+
+    async def usage_figures(
+        self,
+        org: str | None,
+        period: Period,
+        exclude_senders: Collection[str] = (),
+        now_ms: int | None = None,
+    ) -> list[Figure]: ...

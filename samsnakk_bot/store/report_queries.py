@@ -256,3 +256,19 @@ def _number(details: str) -> int | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, int) else None
+
+
+class UsageQueries:
+    """The adapter the admin report uses (``services.ports.UsageReports``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def usage_figures(
+        self,
+        org: str | None,
+        period: Period,
+        exclude_senders: Collection[str] = (),
+        now_ms: int | None = None,
+    ) -> list[Figure]:
+        return await usage_figures(self._db, org, period, exclude_senders, now_ms)
