@@ -154,7 +154,7 @@ def room_target(event: RoomEvent) -> RoomState:
 
 
 def is_open(state: RoomState) -> bool:
-    return state is not RoomState.CLOSED
+    return state != RoomState.CLOSED
 
 
 def takes_decisions(state: RoomState) -> bool:
@@ -242,7 +242,7 @@ def request_target(event: RequestEvent) -> RequestStatus:
 
 
 def is_pending(status: RequestStatus) -> bool:
-    return status is RequestStatus.PENDING
+    return status == RequestStatus.PENDING
 
 
 def approve(room: RoomState, status: RequestStatus) -> RequestStatus:

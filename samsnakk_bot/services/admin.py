@@ -216,7 +216,7 @@ class AdminService(RoomUseCase):
         now = self.now()
         quiet_since = now - 30 * 86_400_000
         inactive = sum(
-            1 for r in ours if r.state is RoomState.ACTIVE and r.last_activity_ms < quiet_since
+            1 for r in ours if r.state == RoomState.ACTIVE and r.last_activity_ms < quiet_since
         )
         prefix = self.d.policies.policy.room.name_prefix
         labels = {r.room_id: room_name(prefix, r.label) for r in ours}

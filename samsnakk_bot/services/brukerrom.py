@@ -323,7 +323,7 @@ class BrukerromService(RoomUseCase):
         for p in await self.d.participants.in_room(room.room_id):
             proposed_by = (
                 await self.d.people.name(p.proposed_by)
-                if p.proposed_by and p.role is ParticipantRole.DELTAKER
+                if p.proposed_by and p.role == ParticipantRole.DELTAKER
                 else None
             )
             rows.append(

@@ -111,7 +111,7 @@ class Guard(RoomUseCase):
         room = await self.d.brukerrom.get(room_id)
         if room is None or user != room.bruker_user_id:
             return
-        if room.state is RoomState.AWAITING_CONSENT:
+        if room.state == RoomState.AWAITING_CONSENT:
             self._tasks.spawn(self._rooms.post_consent_prompt(room), "consent prompt")
 
     async def _remove(self, access: RoomAccess, room_id: str, user: str, by: str) -> None:

@@ -70,7 +70,7 @@ def refusal(illegal: IllegalTransition, number: int | None = None) -> Reply | st
 
     These are the answers people got before the lifecycle moved into the domain.
     """
-    if illegal.state is RoomState.CLOSED:
+    if illegal.state == RoomState.CLOSED:
         return texts.ROOM_CLOSED
     if isinstance(illegal.state, RequestStatus) and number is not None:
         return texts.request_not_pending(number)

@@ -249,7 +249,7 @@ class VarselService:
         if record is None or record.kind != "brukerrom":
             return
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state is not RoomState.ACTIVE:
+        if room is None or room.state != RoomState.ACTIVE:
             return
         for p in await self.d.participants.in_room(room_id):
             if p.user_id != sender:

@@ -284,7 +284,7 @@ class ParticipantRepo:
 
     async def is_approved(self, room_id: str, user_id: str) -> bool:
         p = await self.get(room_id, user_id)
-        return p is not None and p.status is _APPROVED
+        return p is not None and p.status == _APPROVED
 
     async def in_room(self, room_id: str, only_approved: bool = True) -> list[Participant]:
         stmt = select(_participants).where(_participants.c.room_id == room_id)
