@@ -27,7 +27,7 @@ from samsnakk_bot.domain.access import (
     decide_join,
 )
 from samsnakk_bot.domain.lifecycle import is_open
-from samsnakk_bot.services.ports import BrukerromStore, ParticipantStore
+from samsnakk_bot.services.store_ports import BrukerromStore, ParticipantStore
 
 
 class AdminMembers(Protocol):

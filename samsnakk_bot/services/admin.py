@@ -26,8 +26,8 @@ from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.offboarding import Offboarded, Offboarding
 from samsnakk_bot.services.people import Found
-from samsnakk_bot.services.ports import DirectoryStore, UsageReports
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
+from samsnakk_bot.services.store_ports import DirectoryStore, UsageReports
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")

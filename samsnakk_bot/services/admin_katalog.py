@@ -22,8 +22,9 @@ from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Organisation, Organisations
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.ports import Audit, DirectoryStore
+from samsnakk_bot.services.ports import Audit
 from samsnakk_bot.services.room_common import CommandProblem, guarded
+from samsnakk_bot.services.store_ports import DirectoryStore
 
 OrgOf = Callable[[CommandContext], Awaitable[Organisation]]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from samsnakk_bot.domain.admins import org_admins
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Policies
-from samsnakk_bot.services.ports import AccountStore, AdminRoomStore
+from samsnakk_bot.services.store_ports import AccountStore, AdminRoomStore
 
 
 class AdminRoster:

@@ -13,7 +13,7 @@ from bridge.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_u
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.records import Meeting
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.ports import AccountStore, MeetingStore, ParticipantStore
+from samsnakk_bot.services.store_ports import AccountStore, MeetingStore, ParticipantStore
 from samsnakk_bot.services.varsler import VarselService, email_aad
 from samsnakk_bot.tasks import TaskGroup
 

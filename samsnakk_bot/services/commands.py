@@ -26,7 +26,7 @@ from samsnakk_bot.domain.commands import (
 from samsnakk_bot.domain.help import render_command_help, render_help, render_unknown
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.services.ports import AccountStore, RoomStore
+from samsnakk_bot.services.store_ports import AccountStore, RoomStore
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,9 @@ from samsnakk_bot.domain.lifecycle import ParticipantEvent, RoomState, is_open
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.ports import RefusedRooms, RoomMember
+from samsnakk_bot.services.ports import RoomMember
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.services.store_ports import RefusedRooms
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)

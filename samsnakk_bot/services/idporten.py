@@ -22,8 +22,9 @@ from samsnakk_bot.domain.fnr import FnrProblem, parse_fnr
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
 from samsnakk_bot.domain.ratelimit import minutes_to_wait
 from samsnakk_bot.policies import OnboardingPolicy
-from samsnakk_bot.services.ports import AccountProvisioner, Audit, LookupCounter
+from samsnakk_bot.services.ports import AccountProvisioner, Audit
 from samsnakk_bot.services.room_common import CommandProblem
+from samsnakk_bot.services.store_ports import LookupCounter
 
 
 class FnrLimit:

@@ -16,7 +16,7 @@ from typing import Any
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain.records import InboxEventIn
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.services.ports import InboxStore
+from samsnakk_bot.services.store_ports import InboxStore
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.ports import DirectoryStore
 from samsnakk_bot.services.room_common import CommandProblem, guarded
+from samsnakk_bot.services.store_ports import DirectoryStore
 
 
 class KatalogCommands:

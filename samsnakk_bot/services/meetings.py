@@ -32,8 +32,8 @@ from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import NotFound
-from samsnakk_bot.services.ports import MeetingStore
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
+from samsnakk_bot.services.store_ports import MeetingStore
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")

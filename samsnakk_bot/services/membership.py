@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.invites import InviteOutcome, decide_bot_invite
-from samsnakk_bot.services.ports import RoomStore
+from samsnakk_bot.services.store_ports import RoomStore
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,14 @@ from samsnakk_bot.domain.records import NewAuditEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.ports import (
-    AccountCloser,
+from samsnakk_bot.services.ports import AccountCloser
+from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.services.store_ports import (
     CodeStore,
     DirectoryStore,
     OffboardedStore,
     PersonMeetings,
 )
-from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from samsnakk_bot.domain.lifecycle import ParticipantRole
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.services.ports import CodeStore
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
+from samsnakk_bot.services.store_ports import CodeStore
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
 _CODE_RE = re.compile(r"^[A-Z0-9]{8}$")

@@ -11,7 +11,8 @@ from samsnakk_bot.domain.brukerrom import Target, TargetKind
 from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.domain.standing import Signals, Standing, in_bruker_namespace, standing
 from samsnakk_bot.policies import Policies
-from samsnakk_bot.services.ports import AccountStore, DirectoryStore, OffboardedStore, RoomActions
+from samsnakk_bot.services.ports import RoomActions
+from samsnakk_bot.services.store_ports import AccountStore, DirectoryStore, OffboardedStore
 
 # Display names can change at any moment; a short cache spares the profile lookups of one answer.
 NAME_CACHE_SECONDS = 60.0

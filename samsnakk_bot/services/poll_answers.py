@@ -7,7 +7,8 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.polls import Mismatch, command_for_answer
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.commands import CommandService
-from samsnakk_bot.services.ports import Audit, PollStore, RequestStore
+from samsnakk_bot.services.ports import Audit
+from samsnakk_bot.services.store_ports import PollStore, RequestStore
 
 
 class PollAnswers:

@@ -20,8 +20,8 @@ from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import RetentionPolicy
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.ports import AuditPruner
 from samsnakk_bot.services.room_common import OSLO, RoomDeps, RoomUseCase
+from samsnakk_bot.services.store_ports import AuditPruner
 
 log = logging.getLogger(__name__)
 _MESSAGE_TYPES = ("m.room.encrypted", "m.room.message")

@@ -21,17 +21,14 @@ from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.ports import (
-    AccessCache,
+from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
+from samsnakk_bot.services.store_ports import (
     AccountStore,
-    Audit,
     BrukerromStore,
     FieldCrypto,
-    Notifier,
     ParticipantStore,
     PollStore,
     RequestStore,
-    RoomActions,
     RoomStore,
 )
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from samsnakk_bot.domain.brukerrom import MEGOLM, ROOM_VERSION
 from samsnakk_bot.domain.lifecycle import is_open
 from samsnakk_bot.services.access import AccessService
-from samsnakk_bot.services.ports import RefusedRooms, RoomMover
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.services.store_ports import RefusedRooms, RoomMover
 
 
 class RoomUpgrader(RoomUseCase):

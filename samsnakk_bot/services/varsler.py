@@ -26,7 +26,7 @@ from samsnakk_bot.domain.varsler import (
     throttle,
 )
 from samsnakk_bot.policies import Policies
-from samsnakk_bot.services.ports import (
+from samsnakk_bot.services.store_ports import (
     AccountStore,
     BrukerromStore,
     FieldCrypto,
