@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import lifecycle, texts
+from samsnakk_bot.domain import texts_conversation as talk
 from samsnakk_bot.domain.lifecycle import (
     IllegalTransition,
     RequestEvent,
@@ -147,5 +148,6 @@ class RoomUseCase:
                 "not_bruker_refused",
                 details={"command": ctx.match.spec.name},
             )
-            raise CommandProblem(texts.ONLY_BRUKER)
+            fitting = talk.refusal(ctx.match.spec.refusal)
+            raise CommandProblem(fitting or Reply(texts.ONLY_BRUKER, None))
         return room
