@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bridge.calendar_ics import calendar_part
@@ -26,6 +26,7 @@ from bridge.channels.base import (
 from bridge.channels.matrix_dm import MatrixDm
 from bridge.sms_text import is_gsm7_single_segment
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import VarselPolicy
@@ -61,6 +62,7 @@ class OutboxWorker:
         batch: int = 100,
         concurrency: int = 20,
         app_link: str | None = None,
+        language_of: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._channels = channels
@@ -71,6 +73,8 @@ class OutboxWorker:
         self._code_hours = code_hours
         # Element X with our server preset, for the onboarding SMS (D90).
         self._app_link = app_link
+        # The addressee's language (D131); without it, or for a number with no person, bokmål.
+        self._language_of = language_of
         self._batch = batch
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -157,6 +161,13 @@ class OutboxWorker:
         return Outcome(v.id, "pending", attempts, now + delay, None, reason[:250], now)
 
     async def _send(self, v: Varsel) -> str | None:
+        language = None
+        if self._language_of is not None and v.user_id is not None:
+            language = await self._language_of(v.user_id)
+        with speaking(language):
+            return await self._send_in_language(v)
+
+    async def _send_in_language(self, v: Varsel) -> str | None:
         if self.on_provider_call is not None:
             self.on_provider_call(v, time.perf_counter())
         if v.channel == "app":

@@ -21,6 +21,7 @@ from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config, ConfigError
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.commands import parse_command
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.http.appservice import AppserviceRoutes
@@ -51,6 +52,7 @@ from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
 from samsnakk_bot.services.katalog import KatalogCommands
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.offboarding import Offboarding
@@ -75,6 +77,7 @@ from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.identity_pins import IdentityPinRepo
+from samsnakk_bot.store.languages import LanguageRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
@@ -138,6 +141,9 @@ class SamsnakkApp:
         self.directory = DirectoryRepo(self.db, self.cipher)
         self.polls = PollRepo(self.db)
         self.offboarded = OffboardedRepo(self.db)
+        self.languages = Languages(
+            LanguageRepo(self.db), self.directory, self.brukerrom, self.policies, self.clock
+        )
         self._build_varsler()
         self.deps = RoomDeps(
             bot_user_id=bot,
@@ -162,6 +168,7 @@ class SamsnakkApp:
             cipher=self.cipher,
             polls=self.polls,
             notify=self.varsler,
+            languages=self.languages,
         )
         self.approvals = ApprovalService(self.deps, self.scheduler)
         self.codes = CodeRepo(self.db)
@@ -235,6 +242,7 @@ class SamsnakkApp:
         ).register(self.commands)
         self.commands.on_refused(self._audit_command_refusal)
         self.commands.set_role_resolver(self.deps.people.command_role)
+        self.languages.register(self.commands)
         self._build_device_trust()
         self.pending_answers = PendingAnswers(self.deps, self.commands)
         self.commands.on_plain_text(self.pending_answers.answer)
@@ -297,6 +305,7 @@ class SamsnakkApp:
             self.metrics,
             lambda: int(self.deps.policies.policy.onboarding.code_ttl.total_seconds() // 3600),
             app_link=self.cfg.onboarding_links.app(),
+            language_of=self.languages.person,
         )
 
     async def _on_delivery_report(self, report: DeliveryReport) -> None:
@@ -493,7 +502,10 @@ class SamsnakkApp:
         return texts.unverified_device(sender)
 
     async def _greeting(self, room_id: str) -> Reply | None:
-        return texts.dm_greeting()
+        record = await self.rooms.get(room_id)
+        person = record.dm_user_id if record is not None else None
+        with speaking(await self.languages.person(person) if person else None):
+            return texts.dm_greeting()
 
     async def stop(self) -> None:
         # Offboarding notices go out after the command has answered; they need nio and the DB.

@@ -16,6 +16,7 @@ from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo, Request
 from samsnakk_bot.store.codes import CodeRepo
 from samsnakk_bot.store.directory import DirectoryRepo
 from samsnakk_bot.store.fieldcrypt import FieldCipher
+from samsnakk_bot.store.languages import LanguageRepo
 from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
@@ -47,3 +48,4 @@ def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> No
     _prefs: store_ports.PrefsStore = PrefsRepo(db)
     _inbox: store_ports.InboxStore = InboxRepo(db)
     _usage: store_ports.UsageReports = UsageQueries(db)
+    _languages: store_ports.LanguageStore = LanguageRepo(db)

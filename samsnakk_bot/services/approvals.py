@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import lifecycle, texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.lifecycle import (
     IllegalTransition,
     ParticipantEvent,
@@ -293,15 +294,21 @@ class ApprovalService(RoomUseCase):
 
     async def _remind_job(self, request_id: int) -> None:
         try:
-            await self.remind(request_id)
+            with speaking(await self._request_language(request_id)):
+                await self.remind(request_id)
         except Exception:
             log.exception("reminder for request %s failed", request_id)
 
     async def _expire_job(self, request_id: int) -> None:
         try:
-            await self.expire(request_id)
+            with speaking(await self._request_language(request_id)):
+                await self.expire(request_id)
         except Exception:
             log.exception("expiry of request %s failed", request_id)
+
+    async def _request_language(self, request_id: int) -> str | None:
+        request = await self.d.requests.by_id(request_id)
+        return await self.room_language(request.room_id) if request is not None else None
 
     async def remind(self, request_id: int) -> None:
         request = await self.d.requests.by_id(request_id)

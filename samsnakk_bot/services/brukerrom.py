@@ -22,6 +22,8 @@ from samsnakk_bot.domain.brukerrom import (
     power_levels,
     room_name,
 )
+from samsnakk_bot.domain.i18n import current as current_language
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.lifecycle import ParticipantEvent, ParticipantRole, RoomEvent
 from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 from samsnakk_bot.domain.polls import POLL_START, poll_start
@@ -191,24 +193,24 @@ class BrukerromService(RoomUseCase):
         if await self.d.polls.has_consent_poll(room.room_id):
             return  # a rejoin or a replayed join: the question is already in the room
         creator = await self.d.people.describe(room.creator_user_id)
-        await self.d.actions.say(
-            room.room_id,
-            texts.consent_prompt_from(room.bruker_user_id, creator, self._consent_text()),
-        )
+        with speaking(await self.room_language(room.room_id)):
+            text, _version = self._consent_text()
+            prompt = texts.consent_prompt_from(room.bruker_user_id, creator, text)
+            poll = poll_start(
+                texts.consent_poll_question(creator),
+                [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
+                texts.CONSENT_POLL_FALLBACK,
+            )
+        await self.d.actions.say(room.room_id, prompt)
         await self.d.notify.notify(
             room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"consent:{room.room_id}"
-        )
-        poll = poll_start(
-            texts.consent_poll_question(creator),
-            [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
-            texts.CONSENT_POLL_FALLBACK,
         )
         event_id = await self.d.actions.say_event(room.room_id, POLL_START, poll)
         await self.d.polls.add(event_id, room.room_id, "consent", None, self.now())
 
     async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        version = self.d.policies.policy.consent.version
+        _text, version = self._consent_text()  # the language version the bruker is shown
         lifecycle.consent(room.state)  # an illegal move is answered by ``guarded``
         if not await self.d.brukerrom.record_consent(room.room_id, version, self.now()):
             raise CommandProblem(texts.CONSENT_NOT_PENDING)  # answered twice at once
@@ -257,15 +259,19 @@ class BrukerromService(RoomUseCase):
         return None
 
     async def samtykke_vis(self, ctx: CommandContext) -> Reply:
-        consent = self.d.policies.policy.consent
-        return texts.consent_text(self._consent_text(), consent.version)
+        text, version = self._consent_text()
+        return texts.consent_text(text, version)
 
-    def _consent_text(self) -> str:
-        """The policy's text and what the bot keeps, with the periods of the retention policy."""
+    def _consent_text(self) -> tuple[str, str]:
+        """(text, version) in the language being spoken: the policy's text in that language and
+        what the bot keeps, with the periods of the retention policy. The version names the
+        language of the text («3-nn»), so the consent records which one was shown."""
         policy = self.d.policies.policy
-        return texts.consent_with_storage(
-            policy.consent.text, policy.retention.inactivity.days, policy.retention.audit_log.days
+        text, version = policy.consent.in_language(current_language())
+        storage = texts.consent_with_storage(
+            text, policy.retention.inactivity.days, policy.retention.audit_log.days
         )
+        return storage, version
 
     async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)

@@ -18,6 +18,7 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
 from samsnakk_bot.domain.history import sees_agenda_item, sees_meeting
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.meetings import (
     OPPSKRIFT,
     answers_bruker_first,
@@ -504,7 +505,10 @@ class MeetingService(RoomUseCase):
 
     async def _job(self, meeting_id: int, column: str) -> None:
         try:
-            await self.run_job(meeting_id, column)
+            meeting = await self.meetings.by_id(meeting_id)
+            language = await self.room_language(meeting.room_id) if meeting else None
+            with speaking(language):
+                await self.run_job(meeting_id, column)
         except Exception:
             log.exception("meeting job %s for %s failed", column, meeting_id)
 

@@ -8,7 +8,7 @@ check happens before this, in the app, as for commands.
 from __future__ import annotations
 
 from samsnakk_bot.domain import lifecycle
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.answers import Answer, is_bare_yes_or_no, number_in, read_answer
 from samsnakk_bot.domain.lifecycle import RoomState
 from samsnakk_bot.domain.replies import Reply

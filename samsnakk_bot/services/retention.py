@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.lifecycle import OPEN_ROOM_STATES
 from samsnakk_bot.domain.retention import Action, Periods, Step, days_left, next_step
 from samsnakk_bot.domain.room_records import Brukerrom
@@ -101,9 +102,10 @@ class RetentionService(RoomUseCase):
         ):
             return  # a message, or another sweep, got there first
         when = datetime.fromtimestamp(step.close_ms / 1000, UTC).astimezone(OSLO)
-        warning = texts.retention_warning(
-            when.day, when.month, when.year, days_left(now, step.close_ms), second=stage == 2
-        )
+        with speaking(await self.room_language(room.room_id)):
+            warning = texts.retention_warning(
+                when.day, when.month, when.year, days_left(now, step.close_ms), second=stage == 2
+            )
         await self.d.actions.say(room.room_id, warning)
         for p in await self.d.participants.in_room(room.room_id):
             key = f"retention:{room.room_id}:{stage}:{step.close_ms}"

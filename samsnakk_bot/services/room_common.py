@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import lifecycle, texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.lifecycle import (
     IllegalTransition,
     RequestEvent,
@@ -21,6 +21,7 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
 from samsnakk_bot.services.store_ports import (
@@ -61,6 +62,8 @@ class RoomDeps:
     cipher: FieldCrypto
     polls: PollStore
     notify: Notifier
+    # Which language a room or person speaks (services/languages.py); None: bokmål everywhere.
+    languages: Languages | None = None
 
 
 def refusal(illegal: IllegalTransition, number: int | None = None) -> Reply | str:
@@ -106,6 +109,10 @@ def guarded(fn: Handler) -> Handler:
 
 class RoomUseCase:
     """What every brukerrom use case shares: its dependencies, the audit log, room lookups."""
+
+    async def room_language(self, room_id: str) -> str | None:
+        """The brukerrom's language (D131), for what the bot posts there on its own."""
+        return await self.d.languages.room(room_id) if self.d.languages is not None else None
 
     def __init__(self, deps: RoomDeps) -> None:
         self.d = deps

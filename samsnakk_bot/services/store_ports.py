@@ -391,3 +391,11 @@ class UsageReports(Protocol):
         exclude_senders: Collection[str] = (),
         now_ms: int | None = None,
     ) -> list[Figure]: ...
+
+
+class LanguageStore(Protocol):
+    """Each person's chosen language (a code such as ``nn``)."""
+
+    async def get(self, user_id: str) -> str | None: ...
+
+    async def set(self, user_id: str, language: str, now_ms: int) -> None: ...

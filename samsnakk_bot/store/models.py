@@ -478,3 +478,16 @@ class FnrLookupRow(Base):
     attempted_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_fnr_lookups_user_time", "user_id", "attempted_ms"),)
+
+
+class PersonLanguageRow(Base):
+    """The written standard a person chose with «!språk» (``nb``, ``nn``, or any catalog code).
+
+    A person without a row speaks their organisation's default (policies); see D131.
+    """
+
+    __tablename__ = "person_languages"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
