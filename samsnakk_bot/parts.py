@@ -81,6 +81,8 @@ from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
+from samsnakk_bot.store.report_queries import UsageQueries
+from samsnakk_bot.store.room_moves import RoomMoves
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -241,10 +243,10 @@ class Parts:
         )
         self.admin = AdminRooms(deps, self.admin_roster)
         admin_checks = AdminChecks(deps, self.admin_roster)
-        reports = AdminReports(deps, admin_checks, self.admin_rooms, db, figures_png)
+        reports = AdminReports(deps, admin_checks, self.admin_rooms, UsageQueries(db), figures_png)
         offboard = AdminOffboard(deps, admin_checks, self.directory, self.offboarding)
         self.retention = RetentionService(deps, self.rooms_service, self.audit, self.synapse_admin)
-        self.upgrader = RoomUpgrader(deps, self.access, self.refused_rooms, db)
+        self.upgrader = RoomUpgrader(deps, self.access, self.refused_rooms, RoomMoves(db))
         self.checkpoints = AuditCheckpoints(
             self.audit,
             cfg.audit.checkpoint_every,

@@ -16,7 +16,7 @@ from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.offboarding import Offboarding
 from samsnakk_bot.services.people import Found
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.directory import DirectoryRepo
+from samsnakk_bot.services.store_ports import DirectoryStore
 
 
 class AdminOffboard(RoomUseCase):
@@ -24,7 +24,7 @@ class AdminOffboard(RoomUseCase):
         self,
         deps: RoomDeps,
         checks: AdminChecks,
-        directory: DirectoryRepo,
+        directory: DirectoryStore,
         offboarding: Offboarding,
     ) -> None:
         super().__init__(deps)

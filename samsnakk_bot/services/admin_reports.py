@@ -15,6 +15,8 @@ from typing import Protocol
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import TargetKind, classify_target, room_name
+from samsnakk_bot.domain.lifecycle import RoomState
+from samsnakk_bot.domain.records import AuditEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.report import Figure, Period, PeriodProblem, parse_period, shown
 from samsnakk_bot.domain.timezone import OSLO
@@ -22,10 +24,7 @@ from samsnakk_bot.policies import HELSEFELLESSKAP_ID
 from samsnakk_bot.services.admin_checks import AdminChecks
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store import Database
-from samsnakk_bot.store.admin_rooms import AdminRoomRepo
-from samsnakk_bot.store.audit import AuditEntry
-from samsnakk_bot.store.report_queries import usage_figures
+from samsnakk_bot.services.store_ports import AdminRoomStore, UsageReports
 
 
 class FigureDrawer(Protocol):
@@ -41,14 +40,14 @@ class AdminReports(RoomUseCase):
         self,
         deps: RoomDeps,
         checks: AdminChecks,
-        admin_rooms: AdminRoomRepo,
-        db: Database,
+        admin_rooms: AdminRoomStore,
+        usage: UsageReports,
         draw: FigureDrawer,
     ) -> None:
         super().__init__(deps)
         self._checks = checks
         self._admin_rooms = admin_rooms
-        self._db = db
+        self._usage = usage
         self._draw = draw
 
     def register(self, commands: CommandService) -> None:
@@ -74,8 +73,8 @@ class AdminReports(RoomUseCase):
     async def rapport(self, ctx: CommandContext) -> Reply | None:
         name, org_filter, scope_id = await self._report_scope(ctx)
         period = self._period(ctx.match.raw_args)
-        figures = await usage_figures(
-            self._db, org_filter, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
+        figures = await self._usage.usage_figures(
+            org_filter, period, exclude_senders=[self.d.bot_user_id], now_ms=self.now()
         )
         lines = [(texts.REPORT_LABELS.get(f.key, f.key), shown(f)) for f in figures]
         label = f"{period.first_day:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"
@@ -142,7 +141,9 @@ class AdminReports(RoomUseCase):
             counts[room.state] = counts.get(room.state, 0) + 1
         now = self.now()
         quiet_since = now - 30 * 86_400_000
-        inactive = sum(1 for r in ours if r.state == "active" and r.last_activity_ms < quiet_since)
+        inactive = sum(
+            1 for r in ours if r.state == RoomState.ACTIVE and r.last_activity_ms < quiet_since
+        )
         prefix = self.d.policies.policy.room.name_prefix
         labels = {r.room_id: room_name(prefix, r.label) for r in ours}
         waiting: list[tuple[str, int]] = []

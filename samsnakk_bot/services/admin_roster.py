@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from samsnakk_bot.domain.admins import is_admin_anywhere, org_admins
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Policies
-from samsnakk_bot.store.accounts import AccountRepo
-from samsnakk_bot.store.admin_rooms import AdminRoomRepo
+from samsnakk_bot.services.store_ports import AccountStore, AdminRoomStore
 
 
 class AdminRoster:
-    def __init__(self, policies: Policies, accounts: AccountRepo, rooms: AdminRoomRepo) -> None:
+    def __init__(self, policies: Policies, accounts: AccountStore, rooms: AdminRoomStore) -> None:
         self._policies = policies
         self._accounts = accounts
         self.rooms = rooms

@@ -11,7 +11,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
-from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import lifecycle, texts
 from samsnakk_bot.domain.brukerrom import (
     MEGOLM,
     RomNyProblem,
@@ -24,9 +24,11 @@ from samsnakk_bot.domain.brukerrom import (
 )
 from samsnakk_bot.domain.i18n import current as current_language
 from samsnakk_bot.domain.i18n import speaking
+from samsnakk_bot.domain.lifecycle import ParticipantEvent, ParticipantRole, RoomEvent
 from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.approvals import ApprovalService
@@ -41,7 +43,6 @@ from samsnakk_bot.services.room_common import (
     guarded,
     oslo_when,
 )
-from samsnakk_bot.store.brukerrom import Brukerrom
 
 log = logging.getLogger(__name__)
 LOG_LIMIT = 200
@@ -167,18 +168,11 @@ class BrukerromService(RoomUseCase):
         now = self.now()
         await self.d.rooms.upsert_kind(room_id, "brukerrom", now_ms=now)
         await self.d.rooms.set_encrypted(room_id, MEGOLM, now)
-        # Inline, so mypy reads the two states as the store's literal type.
-        await self.d.brukerrom.create(
-            room_id,
-            label,
-            creator,
-            bruker,
-            "awaiting_consent" if bruker else "awaiting_bruker",
-            now,
-        )
+        state = lifecycle.state_at_creation(bruker is not None)
+        await self.d.brukerrom.create(room_id, label, creator, bruker, state, now)
         if bruker is not None:
             await self.d.participants.approve(
-                room_id, bruker, "bruker", now, proposed_by=creator, proposed_ms=now
+                room_id, bruker, ParticipantRole.BRUKER, now, proposed_by=creator, proposed_ms=now
             )
             if await self.d.accounts.get(bruker) is None:
                 await self.d.accounts.upsert(bruker, "bruker", None, None, now)
@@ -217,10 +211,9 @@ class BrukerromService(RoomUseCase):
     async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
         _text, version = self._consent_text()  # the language version the bruker is shown
+        lifecycle.consent(room.state)  # an illegal move is answered by ``guarded``
         if not await self.d.brukerrom.record_consent(room.room_id, version, self.now()):
-            raise CommandProblem(
-                texts.ROOM_CLOSED if room.state == "closed" else texts.CONSENT_NOT_PENDING
-            )
+            raise CommandProblem(texts.CONSENT_NOT_PENDING)  # answered twice at once
         await self.audit(room.room_id, ctx.sender, "consent_given", details={"version": version})
         # Re-read: offboarding may have handed the room over, or be under way right now.
         room = await self.d.brukerrom.get(room.room_id) or room
@@ -231,7 +224,7 @@ class BrukerromService(RoomUseCase):
         await self.d.participants.approve(
             room.room_id,
             room.creator_user_id,
-            "creator",
+            ParticipantRole.CREATOR,
             now,
             proposed_by=room.creator_user_id,
             proposed_ms=room.created_ms,
@@ -256,13 +249,10 @@ class BrukerromService(RoomUseCase):
 
     async def samtykke_nei(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        if room.state != "awaiting_consent":
-            raise CommandProblem(
-                texts.CONSENT_NOT_PENDING if room.state == "active" else texts.ROOM_CLOSED
-            )
+        lifecycle.refuse_consent(room.state)  # an illegal move is answered by ``guarded``
         await self.audit(room.room_id, ctx.sender, "consent_refused")
         await self.d.actions.say(room.room_id, texts.consent_refused_room())
-        await self.close(room, ctx.sender)
+        await self.close(room, ctx.sender, RoomEvent.REFUSE_CONSENT)
         await self.tell_dm(
             room.creator_user_id, texts.consent_refused_to_creator(self.name_of(room))
         )
@@ -285,26 +275,25 @@ class BrukerromService(RoomUseCase):
 
     async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        if room.state == "closed":
-            raise CommandProblem(texts.ROOM_CLOSED)
+        lifecycle.withdraw_consent(room.state)  # an illegal move is answered by ``guarded``
         await self.audit(room.room_id, ctx.sender, "consent_withdrawn")
         await self.d.actions.say(
             room.room_id, texts.consent_withdrawn(await self.d.people.name(ctx.sender))
         )
         members = [p.user_id for p in await self.d.participants.in_room(room.room_id)]
-        await self.close(room, ctx.sender)
+        await self.close(room, ctx.sender, RoomEvent.WITHDRAW_CONSENT)
         for user in members:
             if user != ctx.sender:
                 await self.tell_dm(user, texts.consent_withdrawn_to_member(self.name_of(room)))
         return None
 
-    async def close(self, room: Brukerrom, actor: str) -> None:
+    async def close(self, room: Brukerrom, actor: str, event: RoomEvent = RoomEvent.CLOSE) -> None:
         """Archive: everyone but the bot removed, requests cancelled, name marked, tombstoned."""
         now = self.now()
-        if not await self.d.brukerrom.close(room.room_id, now):
+        if not await self.d.brukerrom.close(room.room_id, now, event):
             return  # someone else closed it a moment ago: do not kick and announce twice
         for p in await self.d.participants.in_room(room.room_id):
-            await self.d.participants.end(room.room_id, p.user_id, "removed", now)
+            await self.d.participants.end(room.room_id, p.user_id, ParticipantEvent.REMOVE, now)
         await self.approvals.cancel_all(room.room_id, actor)
         for hook in self.on_close:
             await hook(room.room_id, actor)
@@ -340,7 +329,7 @@ class BrukerromService(RoomUseCase):
         for p in await self.d.participants.in_room(room.room_id):
             proposed_by = (
                 await self.d.people.name(p.proposed_by)
-                if p.proposed_by and p.role == "deltaker"
+                if p.proposed_by and p.role == ParticipantRole.DELTAKER
                 else None
             )
             rows.append(
@@ -357,7 +346,10 @@ class BrukerromService(RoomUseCase):
         room = await self.room_of(ctx)
         if ctx.sender == room.bruker_user_id:
             raise CommandProblem(texts.BRUKER_CANNOT_LEAVE)
-        if not await self.d.participants.end(room.room_id, ctx.sender, "left", self.now()):
+        ended = await self.d.participants.end(
+            room.room_id, ctx.sender, ParticipantEvent.LEAVE, self.now()
+        )
+        if not ended:
             raise CommandProblem(texts.not_in_room(await self.d.people.name(ctx.sender)))
         self.d.access.invalidate(room.room_id)
         name = await self.d.people.name(ctx.sender)

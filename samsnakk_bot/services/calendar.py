@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from samsnakk_bot.crypto.labels import email_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
+from samsnakk_bot.domain.records import Meeting
 from samsnakk_bot.services.people import People
+from samsnakk_bot.services.store_ports import AccountStore, MeetingStore, ParticipantStore
 from samsnakk_bot.services.varsler import VarselService
-from samsnakk_bot.store import AccountRepo
-from samsnakk_bot.store.brukerrom import ParticipantRepo
-from samsnakk_bot.store.meetings import Meeting, MeetingRepo
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -26,12 +25,12 @@ class MeetingCalendar:
     def __init__(
         self,
         varsler: VarselService,
-        meetings: MeetingRepo,
-        accounts: AccountRepo,
+        meetings: MeetingStore,
+        accounts: AccountStore,
         people: People,
         organizer_email: str,
         tasks: TaskGroup,
-        participants: ParticipantRepo,
+        participants: ParticipantStore,
     ) -> None:
         self._participants = participants
         self._varsler = varsler

@@ -29,7 +29,7 @@ from samsnakk_bot.domain.help import render_command_help, render_help, render_un
 from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.store import AccountRepo, RoomRepo
+from samsnakk_bot.services.store_ports import AccountStore, RoomStore
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,8 @@ PlainTextHandler = Callable[[str, str, str], Awaitable[Reply | None]]
 class CommandService:
     def __init__(
         self,
-        accounts: AccountRepo,
-        rooms: RoomRepo,
+        accounts: AccountStore,
+        rooms: RoomStore,
         metrics: Metrics,
         registry: CommandRegistry | None = None,
     ) -> None:

@@ -15,17 +15,15 @@ from samsnakk_bot.domain.i18n import SOURCE, language_name, parse_language, spea
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext, CommandService
-from samsnakk_bot.store.brukerrom import BrukerromRepo
-from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.languages import LanguageRepo
+from samsnakk_bot.services.store_ports import BrukerromStore, DirectoryStore, LanguageStore
 
 
 class Languages:
     def __init__(
         self,
-        repo: LanguageRepo,
-        directory: DirectoryRepo,
-        brukerrom: BrukerromRepo,
+        repo: LanguageStore,
+        directory: DirectoryStore,
+        brukerrom: BrukerromStore,
         policies: Policies,
         clock: Clock,
     ) -> None:

@@ -17,10 +17,11 @@ from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.dates import format_when_no
 from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.meeting_plan import MeetingJob, ReminderTimes, plan
+from samsnakk_bot.domain.records import Meeting
 from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store.meetings import Meeting, MeetingRepo
+from samsnakk_bot.services.store_ports import MeetingStore
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def local(ms: int) -> datetime:
 
 
 class MeetingJobs(RoomUseCase):
-    def __init__(self, deps: RoomDeps, meetings: MeetingRepo, scheduler: AsyncIOScheduler) -> None:
+    def __init__(self, deps: RoomDeps, meetings: MeetingStore, scheduler: AsyncIOScheduler) -> None:
         super().__init__(deps)
         self.meetings = meetings
         self._scheduler = scheduler

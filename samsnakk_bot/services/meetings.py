@@ -22,15 +22,16 @@ from samsnakk_bot.domain.meetings import (
     parse_options,
     split_summary,
 )
+from samsnakk_bot.domain.records import AgendaItem, Meeting
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.meeting_jobs import MeetingJobs, local
 from samsnakk_bot.services.people import NotFound
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
+from samsnakk_bot.services.store_ports import MeetingStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class MeetingService(RoomUseCase):
     def __init__(
         self,
         deps: RoomDeps,
-        meetings: MeetingRepo,
+        meetings: MeetingStore,
         jobs: MeetingJobs,
         calendar: Callable[[Meeting, str], object] | None = None,
     ) -> None:

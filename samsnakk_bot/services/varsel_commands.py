@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from samsnakk_bot.crypto.labels import email_aad, phone_aad
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.records import VarselPrefs
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import parse_channels, parse_quiet
 from samsnakk_bot.services.commands import CommandContext, CommandService
@@ -18,7 +19,6 @@ from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.ports import Audit
 from samsnakk_bot.services.room_common import CommandProblem, guarded
 from samsnakk_bot.services.varsler import QUIET_OFF, VarselService
-from samsnakk_bot.store.varsler import VarselPrefs
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 

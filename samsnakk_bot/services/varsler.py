@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from samsnakk_bot.clock import Clock
-from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.crypto.labels import address_aad, email_aad, phone_aad, secret_aad
+from samsnakk_bot.domain.lifecycle import RoomState
+from samsnakk_bot.domain.records import NewVarsel, VarselPrefs
 from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
@@ -26,9 +27,15 @@ from samsnakk_bot.domain.varsler import (
     throttle,
 )
 from samsnakk_bot.policies import Policies
-from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
-from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
+from samsnakk_bot.services.store_ports import (
+    AccountStore,
+    BrukerromStore,
+    FieldCrypto,
+    Outbox,
+    ParticipantStore,
+    PrefsStore,
+    RoomStore,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +47,13 @@ QUIET_OFF = -1
 @dataclass
 class VarselDeps:
     bot_user_id: str
-    outbox: VarselRepo
-    prefs: PrefsRepo
-    accounts: AccountRepo
-    rooms: RoomRepo
-    brukerrom: BrukerromRepo
-    participants: ParticipantRepo
-    cipher: FieldCipher
+    outbox: Outbox
+    prefs: PrefsStore
+    accounts: AccountStore
+    rooms: RoomStore
+    brukerrom: BrukerromStore
+    participants: ParticipantStore
+    cipher: FieldCrypto
     clock: Clock
     policies: Policies
     # Channels this installation can actually send on (app always; the others if configured).
@@ -226,7 +233,7 @@ class VarselService:
         if record is None or record.kind != "brukerrom":
             return
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state != "active":
+        if room is None or room.state != RoomState.ACTIVE:
             return
         for p in await self.d.participants.in_room(room_id):
             if p.user_id != sender:

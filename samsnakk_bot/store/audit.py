@@ -39,6 +39,7 @@ from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from samsnakk_bot.crypto.keys import AUDIT_CHAIN_KEY, derive
+from samsnakk_bot.domain.records import AuditEntry, NewAuditEntry
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import AuditRow
@@ -61,31 +62,6 @@ _DetailValue = str | int | float | bool | None
 
 # One lock per database, shared by every AuditLog on it in this process.
 _append_locks: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    ts_ms: int
-    room_id: str | None
-    actor: str
-    action: str
-    subject: str | None
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewAuditEntry:
-    """An entry not yet in the log; :meth:`AuditLog.append_many` gives it its id and hash."""
-
-    ts_ms: int
-    actor: str
-    action: str
-    room_id: str | None = None
-    subject: str | None = None
-    details: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

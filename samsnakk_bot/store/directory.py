@@ -8,7 +8,6 @@ with a Norwegian key, because SQLite and PostgreSQL collate ``Ø`` and ``Å`` di
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, or_, select, update
@@ -16,26 +15,12 @@ from sqlalchemy import Row, or_, select, update
 from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.crypto.labels import directory_aad
 from samsnakk_bot.domain.directory import EntryIn, matches, search_terms, sort_key
+from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import DirectoryEntryRow
 
 _entries = table_of(DirectoryEntryRow)
-
-
-@dataclass(frozen=True, slots=True)
-class DirectoryEntry:
-    user_id: str
-    name: str
-    org_id: str
-    unit: str | None
-    role: str
-    help_text: str | None
-    email: str | None
-    phone: str | None  # E.164
-    active: bool
-    updated_ms: int
-    updated_by: str
 
 
 class DirectoryRepo:

@@ -25,6 +25,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from samsnakk_bot.domain.lifecycle import (
+    ParticipantRole,
+    ParticipantStatus,
+    RequestStatus,
+    RoomState,
+)
 from samsnakk_bot.domain.varsler import CHANNELS
 
 # Stable constraint names, so migrations can refer to them on every backend.
@@ -115,10 +121,11 @@ class BotSecretRow(Base):
     updated_ms: Mapped[int] = mapped_column(BigInteger)
 
 
-BRUKERROM_STATES = ("awaiting_bruker", "awaiting_consent", "active", "closed")
-PARTICIPANT_ROLES = ("bruker", "creator", "deltaker")
-PARTICIPANT_STATUSES = ("approved", "removed", "left")
-REQUEST_STATUSES = ("pending", "approved", "rejected", "expired", "cancelled")
+# The lifecycle's states, as the CHECK constraints of the migrations spell them.
+BRUKERROM_STATES = tuple(s.value for s in RoomState)
+PARTICIPANT_ROLES = tuple(r.value for r in ParticipantRole)
+PARTICIPANT_STATUSES = tuple(s.value for s in ParticipantStatus)
+REQUEST_STATUSES = tuple(s.value for s in RequestStatus)
 
 
 class BrukerromRow(Base):
