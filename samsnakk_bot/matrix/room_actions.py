@@ -17,6 +17,7 @@ from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.matrix.bot import BotRuntime, reply_content
 from samsnakk_bot.matrix.sender import PlaintextRefused
 from samsnakk_bot.services.ports import RoomMember
+from samsnakk_bot.services.room_labels import AliasTaken
 
 
 class MatrixRoomActions:
@@ -45,7 +46,12 @@ class MatrixRoomActions:
             "power_level_content_override": power_levels,
             "invite": invite,
         }
-        result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        try:
+            result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        except MatrixHttpError as err:
+            if err.errcode == "M_ROOM_IN_USE":
+                raise AliasTaken(alias_localpart) from err
+            raise
         return str(result["room_id"])
 
     async def invite(self, room_id: str, user_id: str) -> None:
