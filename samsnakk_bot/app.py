@@ -50,6 +50,7 @@ from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
+from samsnakk_bot.services.inbox_purge import InboxPurge
 from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
@@ -78,6 +79,7 @@ from samsnakk_bot.store.meetings import MeetingRepo
 from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
+from samsnakk_bot.store.rollups import InboxRollups
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -223,6 +225,7 @@ class SamsnakkApp:
         self.retention = RetentionService(
             self.deps, self.rooms_service, self.audit, self.synapse_admin
         )
+        self.inbox_purge = InboxPurge(InboxRollups(self.db), cfg.bot_user_id, self.clock.now_ms)
         # First of the after-close hooks: local, and not stopped by a failing homeserver call.
         self.rooms_service.after_close.insert(
             0, RoomKeyEnd(self.deps, NioRoomKeys(self.bot)).after_close
@@ -412,6 +415,7 @@ class SamsnakkApp:
         self.inbox.add_handler(self.varsler.on_event)
         self.inbox.add_handler(self.retention.on_event)
         self.scheduler.start()
+        self.inbox_purge.schedule(self.scheduler)
         resumed = await self.approvals.resume()
         log.info("resumed %d pending approval requests", resumed)
         meetings = await self.meeting_service.resume()
