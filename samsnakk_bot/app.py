@@ -62,6 +62,7 @@ from samsnakk_bot.services.ports import AccountProvisioner
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.services.room_keys import RoomKeyEnd
+from samsnakk_bot.services.room_notices import RoomNotices
 from samsnakk_bot.services.room_upgrade import RoomUpgrader
 from samsnakk_bot.services.trust_commands import TrustCommands
 from samsnakk_bot.services.varsel_commands import VarselCommands
@@ -80,6 +81,7 @@ from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.rollups import InboxRollups
+from samsnakk_bot.store.room_notices import RoomNoticeRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -197,6 +199,7 @@ class SamsnakkApp:
             service.register(self.commands)
         VarselCommands(self.varsler, self.audit).register(self.commands)
         KatalogCommands(self.directory, self.policies).register(self.commands)
+        self.room_notices = RoomNotices(RoomNoticeRepo(self.db), self.actions, self.clock.now_ms)
         self.offboarding = Offboarding(
             self.deps,
             self.rooms_service,
@@ -205,6 +208,7 @@ class SamsnakkApp:
             self.codes,
             self.offboarded,
             self.synapse_admin,
+            self.room_notices,
         )
         self.admin = AdminService(
             self.deps, self.admin_roster, self.db, self.directory, self.offboarding
@@ -422,6 +426,7 @@ class SamsnakkApp:
         log.info("resumed the jobs of %d planned meetings", meetings)
         self._tasks.spawn(self.inbox.run(), "inbox")
         self._tasks.spawn(self.outbox_worker.run(), "outbox")
+        self._tasks.spawn(self.room_notices.run(), "room notices")
         self._tasks.spawn(self.guard.run_sweeps(), "guard sweep")
         self._tasks.spawn(self._admin_rooms_at_start(), "admin rooms")
         self._tasks.spawn(self.guard.run_admin_sweeps(), "admin room sweep")

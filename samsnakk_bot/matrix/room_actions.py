@@ -85,6 +85,13 @@ class MatrixRoomActions:
             raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
         return await self._bot.send_reply(room_id, reply)
 
+    async def say_once(self, room_id: str, reply: Reply, txn_id: str) -> str:
+        """As :meth:`say`, with our transaction ID: sent again after a crash, it is the same
+        event on the homeserver (Synapse de-duplicates it)."""
+        if not await self._bot.wait_until_encrypted(room_id, timeout=10):
+            raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
+        return await self._bot.send_content(room_id, reply_content(reply), txn_id)
+
     async def say_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         if not await self._bot.wait_until_encrypted(room_id, timeout=10):
             raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
