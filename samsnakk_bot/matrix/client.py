@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from nio import AsyncClient, AsyncClientConfig, JoinedMembersResponse, MatrixRoom
 
+from samsnakk_bot.matrix.lazy_sessions import LazySessionStore
+
 
 class AppserviceClient(AsyncClient):
     """AsyncClient that adds ``user_id`` and ``device_id`` to every client-server request.
@@ -33,6 +35,7 @@ class AppserviceClient(AsyncClient):
             pickle_key=pickle_key,
             max_limit_exceeded=0,
             max_timeouts=0,
+            store=LazySessionStore,  # Megolm sessions load when first needed (D160)
         )
         super().__init__(homeserver, user_id, device_id, str(store_path), config)
         self._masquerade = masquerade
