@@ -40,7 +40,17 @@ class LazyGroupSessions(GroupSessionStore):  # type: ignore[misc]
 
 
 class LazySessionStore(DefaultStore):  # type: ignore[misc]
-    """nio's default store, except that inbound group sessions load one at a time."""
+    """nio's default store, except that inbound group sessions load one at a time.
+
+    It also indexes the sessions by room: nio's table has none, so dropping a closed room's
+    sessions (D72) scanned every session the bot ever received, on the event loop.
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.database.execute_sql(
+            "CREATE INDEX IF NOT EXISTS samsnakk_megolm_room ON megolminboundsessions (room_id)"
+        )
 
     def load_inbound_group_sessions(self) -> LazyGroupSessions:
         return LazyGroupSessions(self.load_inbound_group_session)
