@@ -388,15 +388,16 @@ def bench_store(
             acc = eager._get_account()
             head = list(acc.inbound_group_sessions.limit(eager_limit))
         t = time.perf_counter()
-        for s in head:
-            InboundGroupSession.from_pickle(
-                s.session,
-                s.fp_key,
-                s.sender_key,
-                s.room_id,
-                key,
-                [c.sender_key for c in s.forwarded_chains],
-            )
+        with eager.database.bind_ctx(eager.models):  # as nio's own load does, per session
+            for s in head:
+                InboundGroupSession.from_pickle(
+                    s.session,
+                    s.fp_key,
+                    s.sender_key,
+                    s.room_id,
+                    key,
+                    [c.sender_key for c in s.forwarded_chains],
+                )
         part = time.perf_counter() - t
         eager_s = part * o["sessions"] / eager_limit
         note = f" (extrapolated from {eager_limit:,} sessions: {part:.1f} s)"
