@@ -56,6 +56,7 @@ from samsnakk_bot.services.meetings import MeetingService
 from samsnakk_bot.services.membership import MembershipHandler
 from samsnakk_bot.services.offboarding import Offboarding
 from samsnakk_bot.services.onboarding import OnboardingService
+from samsnakk_bot.services.pending_answers import PendingAnswers
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.poll_answers import PollAnswers
 from samsnakk_bot.services.ports import AccountProvisioner
@@ -240,6 +241,8 @@ class SamsnakkApp:
         self.commands.on_refused(self._audit_command_refusal)
         self.commands.set_role_resolver(self.deps.people.command_role)
         self._build_device_trust()
+        self.pending_answers = PendingAnswers(self.deps, self.commands)
+        self.commands.on_plain_text(self.pending_answers.answer)
         self.poll_answers = PollAnswers(
             self.polls, self.requests, self.commands, self.audit, self.clock
         )
@@ -467,7 +470,10 @@ class SamsnakkApp:
 
     async def _on_message(self, msg: IncomingText) -> Reply | None:
         if not await self._trusted(msg.sender, msg.device):
-            if parse_command(msg.body) is None and await self.brukerrom.get(msg.room_id):
+            plain = parse_command(msg.body) is None
+            if plain and await self.brukerrom.get(msg.room_id):
+                if await self.pending_answers.awaits_answer(msg.sender, msg.room_id, msg.body):
+                    return await self._untrusted_device(msg.sender, msg.room_id, "answer")
                 return None  # conversation between people, not meant for the bot
             return await self._untrusted_device(msg.sender, msg.room_id, "command")
         return await self.commands.handle(msg.sender, msg.room_id, msg.body)

@@ -23,7 +23,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="embedded dev stack: Synapse (SQLite) + appservice + bot")
-    dev.add_argument("--data-dir", type=Path, default=Path(".samsnakk-dev"))
+    dev.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="default .samsnakk-dev, with --workers .samsnakk-dev-workers",
+    )
+    dev.add_argument(
+        "--workers",
+        action="store_true",
+        help="Synapse as in production: main + workers on PostgreSQL and Redis, behind nginx",
+    )
     dev.add_argument(
         "--bind",
         default="127.0.0.1",
@@ -182,8 +192,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                 args.org,
                 args.display_name,
                 args.bind,
+                workers=args.workers,
             )
-        return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind)
+        return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind, workers=args.workers)
     if args.command == "deploy" and args.deploy_command == "secrets":
         from samsnakk_bot.deploy_cli import make_secrets
 

@@ -95,6 +95,18 @@ def worker_specs(v: DeployValues) -> list[WorkerSpec]:
     return specs
 
 
+def route_groups(workers: list[WorkerSpec]) -> dict[str, list[WorkerSpec]]:
+    """Which generic workers nginx sends /sync to, and which the other client requests.
+
+    With two or more, the first takes only the sync endpoints (long polls that hold caches
+    per user), the rest everything else a generic worker may serve; one worker takes both.
+    """
+    generic = [w for w in workers if w.role == "generic"]
+    if len(generic) < 2:
+        return {"sync_workers": generic, "client_workers": generic}
+    return {"sync_workers": generic[:1], "client_workers": generic[1:]}
+
+
 def _yaml_value(value: Any) -> str:
     if isinstance(value, PurePath):
         value = str(value)
@@ -215,7 +227,7 @@ def render(
         "broker_upstream": f"{v.auth.broker.host}:{v.auth.broker.listen_port}",
         "synapse_upstream": f"{v.synapse.host}:{v.synapse.port}",
         "samsnakk_upstream": _host_port(cfg.appservice.url),
-        "generic_workers": [w for w in workers if w.role == "generic"],
+        **route_groups(workers),
         "dlr_path": DLR_PATH,
     }
     text = env.get_template("nginx/samsnakk.conf.j2").render(nginx)

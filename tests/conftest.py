@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -11,9 +13,29 @@ import pytest_asyncio
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_user, start_synapse
+from matrix_harness import (
+    MatrixUser,
+    RunningSynapse,
+    UserFactory,
+    new_user,
+    start_synapse,
+    stop_open_users,
+)
 
 from samsnakk_bot.app import SamsnakkApp
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module", autouse=True)
+async def _no_unclosed_sessions() -> AsyncIterator[None]:
+    """After each module: stop the E2EE clients its tests left running, and fail if any
+    aiohttp session is still left for the garbage collector ("Unclosed client session")."""
+    yield
+    await stop_open_users()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if "Unclosed client session" in str(w.message)]
+    assert not unclosed, f"{len(unclosed)} aiohttp session(s) never closed: {unclosed[:3]}"
 
 
 @pytest.fixture(scope="session")

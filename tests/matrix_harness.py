@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import socket
 import time
@@ -15,11 +16,15 @@ from client_cross_signing import Identity, publish_identity, sign_device
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    EncryptionError,
+    ForwardedRoomKeyEvent,
     LoginResponse,
     MatrixRoom,
+    MegolmEvent,
     RoomCreateResponse,
     RoomEncryptedFile,
     RoomEncryptedImage,
+    RoomKeyEvent,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
@@ -34,6 +39,20 @@ from samsnakk_bot.devstack.layout import (
     prepare_dev_stack,
 )
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
+
+# Third-party chatter that says nothing about our code: nio's key bookkeeping while clients
+# come and go ("Missing session for device …"), its complaints about a worker's 502 during a
+# restart. Silenced for tests and benches, which all import this module; an operator's log
+# never does and keeps it (app.configure_logging caps it at WARNING, not above).
+QUIET_LOGGERS = ("nio.crypto", "nio.responses", "nio.rooms", "peewee")
+
+
+def quiet_third_party_logs() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+quiet_third_party_logs()
 
 ENCRYPTION_STATE = {
     "type": "m.room.encryption",
@@ -56,6 +75,11 @@ class RunningSynapse:
     @property
     def url(self) -> str:
         return self.stack.synapse.base_url
+
+    @property
+    def admin_url(self) -> str:
+        """Where the admin API answers (behind nginx it is never proxied)."""
+        return self.url
 
 
 def start_synapse(
@@ -95,6 +119,19 @@ class Seen:
     ts: int = 0  # the server's origin_server_ts
 
 
+# Every started client until it is stopped: conftest.py stops the ones a test left running at
+# the end of its module, so no aiohttp session is left for the garbage collector to report.
+OPEN_USERS: list[MatrixUser] = []
+
+
+async def stop_open_users() -> int:
+    """Stop every client still running; returns how many there were."""
+    left = list(OPEN_USERS)
+    for user in left:
+        await user.stop()
+    return len(left)
+
+
 @dataclass
 class MatrixUser:
     """A person with a real E2EE nio client that keeps syncing in the background."""
@@ -106,6 +143,10 @@ class MatrixUser:
     identity: Identity | None = None
     _sync_task: asyncio.Task[Any] | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Events that came before their room key, tried again when a key arrives (as Element
+    # does): with Synapse workers the key (to-device, written by main) and the message
+    # (written by the event persister) are separate streams and may reach /sync in any order.
+    _undecrypted: list[tuple[MatrixRoom, MegolmEvent]] = field(default_factory=list)
 
     async def start(self) -> None:
         self.client.add_event_callback(
@@ -113,10 +154,33 @@ class MatrixUser:
             (RoomMessageText, RoomMessageNotice, RoomEncryptedImage, RoomEncryptedFile),
         )
         self.client.add_event_callback(self._record_other, UnknownEvent)
+        self.client.add_event_callback(self._keep_undecrypted, MegolmEvent)
+        self.client.add_to_device_callback(self._key_arrived, (RoomKeyEvent, ForwardedRoomKeyEvent))
+        OPEN_USERS.append(self)
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=500))
+
+    async def _keep_undecrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        self._undecrypted.append((room, event))
+
+    async def _key_arrived(self, _event: Any) -> None:
+        waiting, self._undecrypted = self._undecrypted, []
+        for room, event in waiting:
+            assert self.client.olm is not None
+            try:
+                decrypted = self.client.olm.decrypt_megolm_event(event, room.room_id)
+            except EncryptionError:
+                self._undecrypted.append((room, event))
+                continue
+            if isinstance(decrypted, UnknownEvent):
+                await self._record_other(room, decrypted)
+            elif isinstance(
+                decrypted,
+                (RoomMessageText, RoomMessageNotice, RoomEncryptedImage, RoomEncryptedFile),
+            ):
+                await self._record(room, decrypted)
 
     async def _record(self, room: MatrixRoom, event: Any) -> None:
         self.seen.append(
@@ -162,6 +226,8 @@ class MatrixUser:
         assert isinstance(resp, RoomSendResponse), resp
 
     async def stop(self) -> None:
+        if self in OPEN_USERS:
+            OPEN_USERS.remove(self)
         if self._sync_task is not None:
             self._sync_task.cancel()
             await asyncio.gather(self._sync_task, return_exceptions=True)
@@ -272,7 +338,7 @@ async def new_user(
     password = secrets.token_urlsafe(12)
     result = await asyncio.to_thread(
         register_user,
-        synapse.url,
+        synapse.admin_url,
         synapse.stack.synapse.registration_shared_secret,
         localpart,
         password,

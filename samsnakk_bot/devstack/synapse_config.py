@@ -15,6 +15,20 @@ from typing import Any
 import yaml
 
 _GENEROUS = {"per_second": 1000, "burst_count": 1000}
+# Local use only (dev and tests, embedded or workers): nobody should hit 429s.
+GENEROUS_RATE_LIMITS: dict[str, Any] = {
+    "rc_message": _GENEROUS,
+    "rc_room_creation": _GENEROUS,
+    "rc_registration": _GENEROUS,
+    "rc_login": {"address": _GENEROUS, "account": _GENEROUS, "failed_attempts": _GENEROUS},
+    "rc_joins": {"local": _GENEROUS, "remote": _GENEROUS},
+    "rc_joins_per_room": _GENEROUS,
+    "rc_invites": {"per_room": _GENEROUS, "per_user": _GENEROUS, "per_issuer": _GENEROUS},
+    "rc_key_requests": _GENEROUS,
+    "rc_3pid_validation": _GENEROUS,
+    "rc_admin_redaction": _GENEROUS,
+    "rc_delayed_event_mgmt": _GENEROUS,
+}
 
 
 @dataclass(frozen=True)
@@ -115,17 +129,7 @@ def build_synapse_config(s: SynapseSettings) -> dict[str, Any]:
         "url_preview_enabled": False,
         "enable_metrics": False,
         # Local use only: tests and a busy developer should not hit 429s.
-        "rc_message": _GENEROUS,
-        "rc_room_creation": _GENEROUS,
-        "rc_registration": _GENEROUS,
-        "rc_login": {"address": _GENEROUS, "account": _GENEROUS, "failed_attempts": _GENEROUS},
-        "rc_joins": {"local": _GENEROUS, "remote": _GENEROUS},
-        "rc_joins_per_room": _GENEROUS,
-        "rc_invites": {"per_room": _GENEROUS, "per_user": _GENEROUS, "per_issuer": _GENEROUS},
-        "rc_key_requests": _GENEROUS,
-        "rc_3pid_validation": _GENEROUS,
-        "rc_admin_redaction": _GENEROUS,
-        "rc_delayed_event_mgmt": _GENEROUS,
+        **GENEROUS_RATE_LIMITS,
     }
     if s.antispam_base_url:
         cfg["modules"] = [

@@ -16,7 +16,8 @@ MEGOLM = "m.megolm.v1.aes-sha2"
 ROOM_VERSION = "12"
 _MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(:[0-9]+)?$")
 _PHONEISH = re.compile(r"^\+?[0-9][0-9 ]{6,15}$")
-_NUMBER = re.compile(r"^#?([0-9]{1,6})$")
+# «3», «#3», «nr. 3», and «3.» or «3!» as autocorrect and hurry leave them.
+_NUMBER = re.compile(r"^(?:#|nr\.?)?([0-9]{1,6})[.!?]*$", re.IGNORECASE)
 # "fnr:" and whatever follows (checked later), or 11 bare digits: never a Norwegian mobile.
 _FNR = re.compile(r"^fnr:\s*(.*)$|^([0-9]{6} ?[0-9]{5})$", re.IGNORECASE | re.DOTALL)
 
@@ -37,7 +38,8 @@ class Target:
 def classify_target(token: str) -> Target:
     """A person as written in a command: a Matrix ID, a phone number, a fødselsnummer, or a
     directory name."""
-    text = token.strip().strip(",")
+    # Quotes and a full stop autocorrect leaves around a name or ID («@kari:…», @kari:….).
+    text = token.strip().strip(",;.!?\"'“”„‘’«»").strip()
     fnr = _FNR.match(text)
     if fnr:
         return Target(TargetKind.FNR, (fnr.group(1) or fnr.group(2) or "").replace(" ", ""))

@@ -1,8 +1,10 @@
 """Bot commands: a forgiving parser and a registry of what each command is and who may use it.
 
 The parser only splits ``!name rest`` into a canonical lower-case name and its arguments. Which
-words form a command (``!møte ny``, ``!admin katalog legg-til``), aliases and ASCII spellings of
-æ, ø and å (``!mote`` → ``møte``) are the registry's business. Everything here is pure.
+words form a command (``!møte ny``, ``!admin katalog legg-til``), aliases, ASCII spellings of
+æ, ø and å (``!mote`` → ``møte``), word forms (``møter``) and spaces or hyphens between words
+(``legg til`` = ``legg-til`` = ``leggtil``) are the registry's business (D140). The specs
+themselves live in :mod:`command_specs`, one module per feature. Everything here is pure.
 """
 
 from __future__ import annotations
@@ -13,34 +15,84 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.command_spec import (
+    EVERYONE,
+    IN_ADMIN_ROOM,
+    IN_BRUKERROM,
+    IN_DM,
+    PLACES,
+    ROLE_ADMIN,
+    ROLE_ANSATT,
+    ROLE_BRUKER,
+    ROLES,
+    CommandSpec,
+    Refusal,
+    is_name,
+)
+from samsnakk_bot.domain.command_specs import all_specs
 
-# Roles in ``CommandSpec.audience``; EVERYONE also covers people whose role we do not know.
-ROLE_ANSATT = "ansatt"
-ROLE_BRUKER = "bruker"
-ROLE_ADMIN = "admin"
-EVERYONE = "alle"
-ROLES = frozenset({ROLE_ANSATT, ROLE_BRUKER, ROLE_ADMIN})
-
-# Places in ``CommandSpec.where``.
-IN_DM = "dm"
-IN_BRUKERROM = "brukerrom"
-IN_ADMIN_ROOM = "admin"
-PLACES = frozenset({IN_DM, IN_BRUKERROM, IN_ADMIN_ROOM})
+__all__ = [
+    "BANGS",
+    "EVERYONE",
+    "IN_ADMIN_ROOM",
+    "IN_BRUKERROM",
+    "IN_DM",
+    "PLACES",
+    "ROLES",
+    "ROLE_ADMIN",
+    "ROLE_ANSATT",
+    "ROLE_BRUKER",
+    "CommandMatch",
+    "CommandRegistry",
+    "CommandSpec",
+    "ParsedCommand",
+    "Refusal",
+    "default_registry",
+    "fold",
+    "parse_command",
+    "strip_reply_fallback",
+]
 
 # "!" and the look-alikes phone keyboards and other layouts produce.
 BANGS = "!\uff01\u00a1"
 # Invisible characters that copy-paste and some keyboards leave around words.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 # Hyphen look-alikes (autocorrect turns "-" into "–") folded to "-" inside command names.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+# Quotes autocorrect and copy-paste put around a command: “!hjelp”, «!logg», '!deltakere'.
+_QUOTES = "\"'“”„‟‘’‚‛«»‹›"
 # Punctuation people put right after a command: "!hjelp?", "!hjelp.", "!hjelp»".
-_TRAILING = ".,;:!?…»\"')-" + BANGS
+_TRAILING = ".,;:!?…)-" + _QUOTES + BANGS
 
 _COMMAND_RE = re.compile(
     rf"[{BANGS}]+[^\S\n]*(?P<token>\S+)(?P<rest>.*)\Z",
     re.DOTALL,
 )
+
+# Other forms of words that occur in several commands, by their folded spelling (D140):
+# inflections and nynorsk forms that mean the same word. Aliases cover whole commands.
+WORD_FORMS = {
+    "moter": "mote",  # møter
+    "motet": "mote",  # møtet
+    "motene": "mote",  # møtene
+    "mota": "mote",  # nn møta
+    "samtykket": "samtykke",
+    "samtykk": "samtykke",
+    "samtykkje": "samtykke",
+    "varsler": "varsel",
+    "varsling": "varsel",
+    "varslinger": "varsel",
+    "varslingar": "varsel",
+    "varslar": "varsel",
+    "nytt": "ny",
+    "nye": "ny",
+    "rommet": "rom",
+    "rommene": "rom",
+    "romma": "rom",
+    "katalogen": "katalog",
+    "jo": "ja",
+    "ok": "ja",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +108,15 @@ class ParsedCommand:
         return (self.name, *self.args)
 
 
-def _is_name(word: str) -> bool:
-    """Letters (æøå included), digits and single inner hyphens, starting with a letter."""
-    if not word or not word[0].isalpha() or word.endswith("-") or "--" in word:
-        return False
-    return all(ch.isalnum() or ch == "-" for ch in word)
-
-
 def _clean_name(token: str) -> str | None:
     for ch in _INVISIBLE:
         token = token.replace(ch, "")
     token = token.translate(_DASHES).rstrip(_TRAILING)
     name = unicodedata.normalize("NFC", token.lower())
-    return name if _is_name(name) else None
+    return name if is_name(name) else None
 
 
-def _strip_reply_fallback(text: str) -> str:
+def strip_reply_fallback(text: str) -> str:
     """Drop a rich-reply fallback: leading ``> `` lines followed by a blank line."""
     if not text.startswith(">"):
         return text
@@ -84,16 +129,21 @@ def _strip_reply_fallback(text: str) -> str:
     return text
 
 
+def _strip_leading(text: str) -> str:
+    """Spaces, invisible characters and quotes in front of the bang: “!hjelp”, « !logg»."""
+    return text.lstrip().lstrip(_INVISIBLE + _QUOTES).lstrip()
+
+
 def parse_command(body: str) -> ParsedCommand | None:
     """Parse a message body; ``None`` when it is not a command.
 
     Forgiving about case, surrounding whitespace, a space after the bang, ``！`` and ``¡``,
-    invisible characters, trailing punctuation on the name and a quoted reply in front.
-    A leading ``/`` is not a command: Element keeps slash commands for itself.
+    invisible characters, quotes around it, trailing punctuation on the name and a quoted reply
+    in front. A leading ``/`` is not a command: Element keeps slash commands for itself.
     """
     text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
-    text = _strip_reply_fallback(text.lstrip())
-    text = text.lstrip().lstrip(_INVISIBLE).lstrip()
+    text = strip_reply_fallback(text.lstrip())
+    text = _strip_leading(text)
     match = _COMMAND_RE.match(text)
     if match is None:
         return None
@@ -113,11 +163,19 @@ def fold(word: str) -> str:
     text = unicodedata.normalize("NFC", word).lower().translate(_DASHES)
     text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.replace("aa", "a").replace("oe", "o").replace("-", "")
+    text = text.replace("aa", "a").replace("oe", "o").replace("-", "")
+    return text.strip(_TRAILING)
 
 
-def _key(name: str) -> tuple[str, ...]:
-    return tuple(fold(word) for word in name.lstrip(BANGS).split())
+def _word_key(word: str) -> str:
+    """A word's key, its forms made one, also inside hyphenated words: «mine-møter»."""
+    parts = (fold(part) for part in word.translate(_DASHES).split("-"))
+    return "".join(WORD_FORMS.get(part, part) for part in parts)
+
+
+def _key(name: str) -> str:
+    """Words folded, their forms made one, and joined: «Legg til», «legg-til» → ``leggtil``."""
+    return "".join(_word_key(word) for word in name.lstrip(BANGS).split())
 
 
 def _drop_words(text: str, count: int) -> str:
@@ -131,46 +189,6 @@ def _drop_words(text: str, count: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CommandSpec:
-    """What a command is called, how it is written and explained, who may use it and where.
-
-    ``name`` may be several words (``"møte ny"``). Texts come from :mod:`texts`.
-    """
-
-    name: str
-    aliases: tuple[str, ...]
-    usage: str
-    summary: str
-    details: str
-    example: str
-    audience: frozenset[str]
-    where: frozenset[str]
-
-    def __post_init__(self) -> None:
-        for name in (self.name, *self.aliases):
-            words = name.split()
-            if not words or name != " ".join(words) or not all(map(_is_name, words)):
-                raise ValueError(f"command name {name!r} must be lower-case words like 'møte ny'")
-            if name != unicodedata.normalize("NFC", name.lower()):
-                raise ValueError(f"command name {name!r} must be lower-case NFC")
-        if not self.usage.startswith(texts.BANG):
-            raise ValueError(f"usage of {self.name!r} must start with '!'")
-        if not (self.summary.strip() and self.details.strip() and self.example.strip()):
-            raise ValueError(f"command {self.name!r} needs a summary, details and an example")
-        if not self.audience or not self.audience <= ROLES | {EVERYONE}:
-            choices = ", ".join(sorted(ROLES | {EVERYONE}))
-            raise ValueError(f"audience of {self.name!r} must be some of: {choices}")
-        if not self.where or not self.where <= PLACES:
-            raise ValueError(f"where of {self.name!r} must be some of: {', '.join(sorted(PLACES))}")
-
-    def available_to(self, role: str | None, where: str) -> bool:
-        """May a person with ``role`` (``None``: unknown) use this command in ``where``?"""
-        if where not in self.where:
-            return False
-        return EVERYONE in self.audience or (role is not None and role in self.audience)
-
-
-@dataclass(frozen=True, slots=True)
 class CommandMatch:
     """A parsed command matched to its spec; args and raw_args exclude the command's own words."""
 
@@ -179,26 +197,43 @@ class CommandMatch:
     raw_args: str
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What a mistyped command was read as (``words``) and the command it is closest to."""
+
+    words: int
+    name: str
+
+
+# A suggestion must be at least this similar (difflib ratio), as before D140.
+_CUTOFF = 0.6
+# A reading of several words (the command's words plus maybe arguments) must be this close.
+_MULTI_WORD_CUTOFF = 0.75
+# A typed word that begins a command («!legg @x» → legg-til) counts as this much closer.
+_PREFIX_BONUS = 0.2
+
+
 class CommandRegistry:
     """The known commands, in the order ``!hjelp`` lists them."""
 
     def __init__(self, specs: Iterable[CommandSpec] = ()) -> None:
         self._specs: list[CommandSpec] = []
-        self._index: dict[tuple[str, ...], CommandSpec] = {}
+        self._index: dict[str, CommandSpec] = {}
         self._depth = 0
         for spec in specs:
             self.register(spec)
 
     def register(self, spec: CommandSpec) -> None:
-        keys = [_key(name) for name in (spec.name, *spec.aliases)]
+        keys = [_key(name) for name in spec.names]
         for key in keys:
             taken = self._index.get(key)
             if taken is not None or keys.count(key) > 1:
                 other = taken.name if taken else spec.name
                 raise ValueError(f"command {spec.name!r} clashes with {other!r} on {key!r}")
-        for key in keys:
+        for key, name in zip(keys, spec.names, strict=True):
             self._index[key] = spec
-            self._depth = max(self._depth, len(key))
+            # Typed words may be more than the name's: «legg til» for «legg-til».
+            self._depth = max(self._depth, len(name.split()) + name.count("-"))
         self._specs.append(spec)
 
     def __iter__(self) -> Iterator[CommandSpec]:
@@ -206,13 +241,14 @@ class CommandRegistry:
 
     def resolve(self, name: str) -> CommandSpec | None:
         """The spec for a full name or alias (``"Mote ny"``, ``"!help"``), or ``None``."""
-        return self._index.get(_key(name))
+        key = _key(name)
+        return self._index.get(key) if key else None
 
     def match(self, parsed: ParsedCommand) -> CommandMatch | None:
         """The longest registered command the parsed words start with."""
         words = parsed.words
         for size in range(min(self._depth, len(words)), 0, -1):
-            spec = self._index.get(tuple(fold(word) for word in words[:size]))
+            spec = self._index.get("".join(_word_key(word) for word in words[:size]))
             if spec is not None:
                 raw_args = _drop_words(parsed.raw_args, size - 1)
                 return CommandMatch(spec, words[size:], raw_args)
@@ -220,381 +256,80 @@ class CommandRegistry:
 
     def subcommands(self, prefix: str) -> list[CommandSpec]:
         """Commands whose name continues ``prefix``: ``"møte"`` → ``møte ny``, ``møte avlys``."""
-        key = _key(prefix)
-        if not key:
-            return []
-        return [
-            spec
-            for spec in self._specs
-            if len(_key(spec.name)) > len(key) and _key(spec.name)[: len(key)] == key
-        ]
-
-    def suggest(self, name: str) -> str | None:
-        """The closest known command name (canonical spelling) to a mistyped one, if any."""
-        wanted = " ".join(_key(name))
+        wanted = [_word_key(word) for word in prefix.lstrip(BANGS).split()]
         if not wanted:
-            return None
+            return []
+        found = []
+        for spec in self._specs:
+            words = [_word_key(word) for word in spec.name.split()]
+            if len(words) > len(wanted) and words[: len(wanted)] == wanted:
+                found.append(spec)
+        return found
+
+    def _candidates(self) -> dict[str, str]:
+        """Joined keys of every name, alias and group word, to the name a suggestion shows."""
         candidates: dict[str, str] = {}
         for spec in self._specs:
             words = spec.name.split()
             for size in range(1, len(words)):
                 prefix = " ".join(words[:size])
-                candidates.setdefault(" ".join(_key(prefix)), prefix)
-            for alias in (spec.name, *spec.aliases):
-                candidates[" ".join(_key(alias))] = spec.name
-        close = difflib.get_close_matches(wanted, list(candidates), n=1, cutoff=0.6)
-        return candidates[close[0]] if close else None
+                candidates.setdefault(_key(prefix), prefix)
+            for name in spec.names:
+                candidates[_key(name)] = spec.name
+        return candidates
+
+    def suggest(self, name: str) -> str | None:
+        """The closest known command name (canonical spelling) to a mistyped one, if any."""
+        found = self.suggest_reading(tuple(name.lstrip(BANGS).split()), max_words=None)
+        return found.name if found else None
+
+    def suggest_reading(
+        self, words: tuple[str, ...], max_words: int | None = 0
+    ) -> Suggestion | None:
+        """The command closest to what was typed, reading the first 1, 2, … words as its name.
+
+        A close reading of several words wins over a single word that is merely one letter from
+        another command: «!lag til @x» is «!legg-til», not «!logg» (D140). ``max_words=None``
+        reads all of ``words`` as the name; ``0`` tries every length the registry has.
+        """
+        if not words:
+            return None
+        if max_words is None:
+            sizes = [len(words)]
+        else:
+            # Only words that could be part of a name: «1» and «@kari:…» are arguments.
+            named = next((i for i, w in enumerate(words) if not is_name(fold(w) or "-")), None)
+            longest = min(self._depth, len(words) if named is None else max(named, 1))
+            sizes = list(range(longest, 0, -1))
+        candidates = self._candidates()
+        for size in sizes:
+            typed = "".join(_word_key(word) for word in words[:size])
+            best = _closest(typed, candidates)
+            # Several words must read clearly as one command; one word only needs the cutoff.
+            needed = _MULTI_WORD_CUTOFF if size > 1 and len(sizes) > 1 else _CUTOFF
+            if best is not None and best[0] >= needed:
+                return Suggestion(size, best[1])
+        return None
 
     def visible_for(self, role: str | None, where: str) -> list[CommandSpec]:
         """Commands a person with ``role`` may use in ``where``, in registration order."""
         return [spec for spec in self._specs if spec.available_to(role, where)]
 
 
+def _closest(typed: str, candidates: dict[str, str]) -> tuple[float, str] | None:
+    """The best (score, shown name) for a typed key; a typed start of a key scores higher."""
+    if not typed:
+        return None
+    best: tuple[float, str] | None = None
+    for key, shown in candidates.items():
+        ratio = difflib.SequenceMatcher(None, typed, key).ratio()
+        if len(typed) >= 3 and key.startswith(typed) and key != typed:
+            ratio = max(ratio, _CUTOFF) + _PREFIX_BONUS
+        if best is None or ratio > best[0]:
+            best = (ratio, shown)
+    return best
+
+
 def default_registry() -> CommandRegistry:
-    """The commands Samsnakk has. Adding a command is one ``register`` call."""
-    registry = CommandRegistry()
-    registry.register(
-        CommandSpec(
-            name="hjelp",
-            aliases=("help",),
-            usage=texts.HJELP_USAGE,
-            summary=texts.HJELP_SUMMARY,
-            details=texts.HJELP_DETAILS,
-            example=texts.HJELP_EXAMPLE,
-            audience=frozenset({EVERYONE}),
-            where=PLACES,
-        )
-    )
-    for spec in _brukerrom_specs():
-        registry.register(spec)
-    return registry
-
-
-def _spec(
-    name: str,
-    usage: str,
-    summary: str,
-    details: str,
-    example: str,
-    audience: set[str],
-    where: set[str],
-    aliases: tuple[str, ...] = (),
-) -> CommandSpec:
-    return CommandSpec(
-        name, aliases, usage, summary, details, example, frozenset(audience), frozenset(where)
-    )
-
-
-def _brukerrom_specs() -> list[CommandSpec]:
-    t = texts
-    room, dm, everyone = {IN_BRUKERROM}, {IN_DM}, {EVERYONE}
-    bruker = {ROLE_BRUKER}
-    return [
-        _spec(
-            "rom ny",
-            t.ROM_NY_USAGE,
-            t.ROM_NY_SUMMARY,
-            t.ROM_NY_DETAILS,
-            t.ROM_NY_EXAMPLE,
-            {ROLE_ANSATT},
-            dm,
-        ),
-        _spec("kode", t.KODE_USAGE, t.KODE_SUMMARY, t.KODE_DETAILS, t.KODE_EXAMPLE, everyone, dm),
-        _spec(
-            "samtykke ja",
-            t.SAMTYKKE_JA_USAGE,
-            t.SAMTYKKE_JA_SUMMARY,
-            t.SAMTYKKE_JA_DETAILS,
-            t.SAMTYKKE_JA_USAGE,
-            bruker,
-            room,
-        ),
-        _spec(
-            "samtykke nei",
-            t.SAMTYKKE_NEI_USAGE,
-            t.SAMTYKKE_NEI_SUMMARY,
-            t.SAMTYKKE_NEI_DETAILS,
-            t.SAMTYKKE_NEI_USAGE,
-            bruker,
-            room,
-        ),
-        _spec(
-            "samtykke vis",
-            t.SAMTYKKE_VIS_USAGE,
-            t.SAMTYKKE_VIS_SUMMARY,
-            t.SAMTYKKE_VIS_DETAILS,
-            t.SAMTYKKE_VIS_USAGE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "samtykke trekk",
-            t.SAMTYKKE_TREKK_USAGE,
-            t.SAMTYKKE_TREKK_SUMMARY,
-            t.SAMTYKKE_TREKK_DETAILS,
-            t.SAMTYKKE_TREKK_USAGE,
-            bruker,
-            room,
-        ),
-        _spec(
-            "legg-til",
-            t.LEGG_TIL_USAGE,
-            t.LEGG_TIL_SUMMARY,
-            t.LEGG_TIL_DETAILS,
-            t.LEGG_TIL_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "godkjenn",
-            t.GODKJENN_USAGE,
-            t.GODKJENN_SUMMARY,
-            t.GODKJENN_DETAILS,
-            t.GODKJENN_EXAMPLE,
-            bruker,
-            room,
-        ),
-        _spec(
-            "avslå", t.AVSLA_USAGE, t.AVSLA_SUMMARY, t.AVSLA_DETAILS, t.AVSLA_EXAMPLE, bruker, room
-        ),
-        _spec(
-            "fjern", t.FJERN_USAGE, t.FJERN_SUMMARY, t.FJERN_DETAILS, t.FJERN_EXAMPLE, bruker, room
-        ),
-        _spec(
-            "forlat",
-            t.FORLAT_USAGE,
-            t.FORLAT_SUMMARY,
-            t.FORLAT_DETAILS,
-            t.FORLAT_USAGE,
-            {ROLE_ANSATT},
-            room,
-        ),
-        _spec(
-            "deltakere",
-            t.DELTAKERE_USAGE,
-            t.DELTAKERE_SUMMARY,
-            t.DELTAKERE_DETAILS,
-            t.DELTAKERE_USAGE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "varsel",
-            t.VARSEL_USAGE,
-            t.VARSEL_SUMMARY,
-            t.VARSEL_DETAILS,
-            t.VARSEL_EXAMPLE,
-            everyone,
-            dm,
-        ),
-        _spec(
-            "varsel status",
-            t.VARSEL_STATUS_USAGE,
-            t.VARSEL_STATUS_SUMMARY,
-            t.VARSEL_STATUS_SUMMARY,
-            t.VARSEL_STATUS_USAGE,
-            everyone,
-            dm,
-        ),
-        _spec(
-            "varsel stille",
-            t.VARSEL_STILLE_USAGE,
-            t.VARSEL_STILLE_SUMMARY,
-            t.VARSEL_STILLE_DETAILS,
-            t.VARSEL_STILLE_USAGE,
-            everyone,
-            dm,
-        ),
-        _spec(
-            "varsel sms-oppsummering",
-            t.VARSEL_OPPSUMMERING_USAGE,
-            t.VARSEL_OPPSUMMERING_SUMMARY,
-            t.VARSEL_OPPSUMMERING_DETAILS,
-            t.VARSEL_OPPSUMMERING_EXAMPLE,
-            everyone,
-            dm,
-        ),
-        _spec(
-            "møte ny",
-            t.MOTE_NY_USAGE,
-            t.MOTE_NY_SUMMARY,
-            t.MOTE_NY_DETAILS,
-            t.MOTE_NY_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec("møte", t.MOTE_USAGE, t.MOTE_SUMMARY, t.MOTE_SUMMARY, t.MOTE_EXAMPLE, everyone, room),
-        _spec(
-            "møte bekreft",
-            t.MOTE_BEKREFT_USAGE,
-            t.MOTE_BEKREFT_SUMMARY,
-            t.MOTE_BEKREFT_SUMMARY,
-            t.MOTE_BEKREFT_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "møte kan-ikke",
-            t.MOTE_KAN_IKKE_USAGE,
-            t.MOTE_KAN_IKKE_SUMMARY,
-            t.MOTE_KAN_IKKE_SUMMARY,
-            t.MOTE_KAN_IKKE_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "møte flytt",
-            t.MOTE_FLYTT_USAGE,
-            t.MOTE_FLYTT_SUMMARY,
-            t.MOTE_FLYTT_SUMMARY,
-            t.MOTE_FLYTT_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "møte avlys",
-            t.MOTE_AVLYS_USAGE,
-            t.MOTE_AVLYS_SUMMARY,
-            t.MOTE_AVLYS_SUMMARY,
-            t.MOTE_AVLYS_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "møte liste",
-            t.MOTE_LISTE_USAGE,
-            t.MOTE_LISTE_SUMMARY,
-            t.MOTE_LISTE_SUMMARY,
-            t.MOTE_LISTE_USAGE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "mine møter",
-            t.MINE_MOTER_USAGE,
-            t.MINE_MOTER_SUMMARY,
-            t.MINE_MOTER_SUMMARY,
-            t.MINE_MOTER_USAGE,
-            everyone,
-            dm,
-        ),
-        _spec(
-            "agenda",
-            t.AGENDA_USAGE,
-            t.AGENDA_SUMMARY,
-            t.AGENDA_DETAILS,
-            t.AGENDA_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "sjekk",
-            t.SJEKK_USAGE,
-            t.SJEKK_SUMMARY,
-            t.SJEKK_SUMMARY,
-            t.SJEKK_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "oppsummering",
-            t.OPPSUMMERING_USAGE,
-            t.OPPSUMMERING_SUMMARY,
-            t.OPPSUMMERING_DETAILS,
-            t.OPPSUMMERING_EXAMPLE,
-            everyone,
-            room,
-        ),
-        _spec(
-            "admin rapport",
-            t.ADMIN_RAPPORT_USAGE,
-            t.ADMIN_RAPPORT_SUMMARY,
-            t.ADMIN_RAPPORT_SUMMARY,
-            t.ADMIN_RAPPORT_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "admin rom",
-            t.ADMIN_ROM_USAGE,
-            t.ADMIN_ROM_SUMMARY,
-            t.ADMIN_ROM_SUMMARY,
-            t.ADMIN_ROM_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "admin deaktiver",
-            t.ADMIN_DEAKTIVER_USAGE,
-            t.ADMIN_DEAKTIVER_SUMMARY,
-            t.ADMIN_DEAKTIVER_DETAILS,
-            t.ADMIN_DEAKTIVER_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "admin revisjon",
-            t.ADMIN_REVISJON_USAGE,
-            t.ADMIN_REVISJON_SUMMARY,
-            t.ADMIN_REVISJON_SUMMARY,
-            t.ADMIN_REVISJON_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "admin katalog legg-til",
-            t.ADMIN_KATALOG_LEGG_TIL_USAGE,
-            t.ADMIN_KATALOG_LEGG_TIL_SUMMARY,
-            t.ADMIN_KATALOG_LEGG_TIL_DETAILS,
-            t.ADMIN_KATALOG_LEGG_TIL_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-            aliases=("admin katalog ny",),
-        ),
-        _spec(
-            "admin katalog endre",
-            t.ADMIN_KATALOG_ENDRE_USAGE,
-            t.ADMIN_KATALOG_ENDRE_SUMMARY,
-            t.ADMIN_KATALOG_ENDRE_SUMMARY,
-            t.ADMIN_KATALOG_ENDRE_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "admin katalog fjern",
-            t.ADMIN_KATALOG_FJERN_USAGE,
-            t.ADMIN_KATALOG_FJERN_SUMMARY,
-            t.ADMIN_KATALOG_FJERN_SUMMARY,
-            t.ADMIN_KATALOG_FJERN_EXAMPLE,
-            everyone,
-            {IN_ADMIN_ROOM},
-        ),
-        _spec(
-            "katalog",
-            t.KATALOG_USAGE,
-            t.KATALOG_SUMMARY,
-            t.KATALOG_DETAILS,
-            t.KATALOG_EXAMPLE,
-            {ROLE_ANSATT, ROLE_ADMIN},
-            {IN_DM, IN_BRUKERROM},
-        ),
-        _spec(
-            "logg",
-            t.LOGG_USAGE,
-            t.LOGG_SUMMARY,
-            t.LOGG_DETAILS,
-            t.LOGG_USAGE,
-            bruker,
-            room,
-            aliases=("innsynslogg",),
-        ),
-        _spec(
-            "godta-nøkkel",
-            t.GODTA_NOKKEL_USAGE,
-            t.GODTA_NOKKEL_SUMMARY,
-            t.GODTA_NOKKEL_DETAILS,
-            t.GODTA_NOKKEL_EXAMPLE,
-            everyone,
-            {IN_BRUKERROM, IN_ADMIN_ROOM},
-        ),
-    ]
+    """The commands Samsnakk has, from the feature modules in :mod:`command_specs`."""
+    return CommandRegistry(all_specs())

@@ -63,8 +63,14 @@ def render_unknown(
     if group_size == len(words):
         group = registry.subcommands(" ".join(words))
         return texts.command_group_help(" ".join(words), _entries(group))
-    unknown = " ".join(words[: group_size + 1])
-    suggestion = registry.suggest(unknown)
+    if group_size:
+        unknown = " ".join(words[: group_size + 1])
+        suggestion = registry.suggest(unknown)
+    else:
+        # Read the first one, two, … words as the name: «!leg til @x» is «!legg-til» (D140).
+        reading = registry.suggest_reading(words)
+        unknown = " ".join(words[: reading.words if reading else 1])
+        suggestion = reading.name if reading else None
     if asking_for_help:
         return texts.unknown_command_help(unknown, suggestion)
     return texts.unknown_command(unknown, suggestion)

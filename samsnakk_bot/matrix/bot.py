@@ -278,7 +278,24 @@ class BotRuntime:
                 ],
             },
         )
-        return str(result["room_id"])
+        room_id = str(result["room_id"])
+        await self._wait_until_known(room_id, user_id)
+        return room_id
+
+    async def _wait_until_known(self, room_id: str, user_id: str, timeout: float = 10.0) -> None:
+        """Until our sync shows ``user_id`` invited: nio shares the room key only with the
+        members it knows, and Synapse sends the invite after the room's first state. With
+        workers the /sync worker may show the room before the invite, and a message sent
+        then could never be read by the person it was for (tests/integration/
+        test_worker_stack.py)."""
+        assert self.client is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            room = self.client.rooms.get(room_id)
+            if room is not None and user_id in room.users:
+                return
+            await asyncio.sleep(0.05)
+        log.warning("%s: the invite is not in our sync after %.0f s", room_id, timeout)
 
     async def wait_until_encrypted(self, room_id: str, timeout: float = 10.0) -> bool:
         """Wait until nio has seen the room and its encryption, enabling it if missing."""

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import texts_conversation as talk
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
 from samsnakk_bot.domain.polls import POLL_START, poll_start, request_answer_ids
 from samsnakk_bot.domain.replies import Reply
@@ -133,6 +134,10 @@ class ApprovalService(RoomUseCase):
 
     async def _pending_request(self, ctx: CommandContext, room: Brukerrom) -> ParticipantRequest:
         number = parse_number(ctx.match.args)
+        if number is None and not ctx.match.args:
+            # «!godkjenn» alone answers the one request that waits, if only one does (D142).
+            waiting = await self.d.requests.pending(room.room_id)
+            number = waiting[0].number if len(waiting) == 1 else None
         if number is None:
             raise CommandProblem(texts.BAD_NUMBER)
         request = await self.d.requests.get(room.room_id, number)
@@ -151,6 +156,9 @@ class ApprovalService(RoomUseCase):
             raise CommandProblem(texts.CONSENT_NEEDED_FIRST)
         request = await self._pending_request(ctx, room)
         await self._approve(room, request, ctx.sender)
+        if not ctx.match.args:  # no number given: say whom that was
+            person = await self.d.people.describe(request.candidate_user_id)
+            return talk.request_approved_echo(request.number, person)
         return None
 
     async def _approve(self, room: Brukerrom, request: ParticipantRequest, by: str) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain.answers import read_answer
 from samsnakk_bot.domain.commands import (
     IN_BRUKERROM,
     IN_DM,
     PLACES,
-    ROLE_BRUKER,
     CommandMatch,
     CommandRegistry,
     default_registry,
@@ -46,6 +47,8 @@ CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
 RefusalHook = Callable[[str, str, str], Awaitable[Reply | None]]
 # A sender's role for the commands' audiences (``None``: unknown, or none any more).
 RoleResolver = Callable[[str], Awaitable[str | None]]
+# (sender, room_id, body): plain text in a brukerrom, e.g. a «ja» to a pending question (D142).
+PlainTextHandler = Callable[[str, str, str], Awaitable[Reply | None]]
 
 
 class CommandService:
@@ -63,9 +66,14 @@ class CommandService:
         self._handlers: dict[str, CommandHandler] = {"hjelp": self._hjelp}
         self._on_refused: RefusalHook | None = None
         self._role_of: RoleResolver | None = None
+        self._plain_text: PlainTextHandler | None = None
 
     def on_refused(self, hook: RefusalHook) -> None:
         self._on_refused = hook
+
+    def on_plain_text(self, handler: PlainTextHandler) -> None:
+        """Who hears plain text in a brukerrom; without one, it is conversation and ignored."""
+        self._plain_text = handler
 
     def set_role_resolver(self, resolver: RoleResolver) -> None:
         """Where a sender's role comes from; without one, the dev stack's ``accounts.role``."""
@@ -92,9 +100,16 @@ class CommandService:
         if where == IN_DM and record is not None and record.dm_user_id != sender:
             return None  # a DM serves exactly one person
         if parsed is None:
-            return texts.not_a_command_in_dm() if where == "dm" else None
+            if where == IN_DM:
+                return texts.not_a_command_in_dm()
+            return await self._plain(sender, room_id, body, where)
         match = self.registry.match(parsed)
         role = await self._role(sender)
+        if match is None and read_answer(body) is not None:
+            # «!ja», «!godkjenn» without a known command: a plain answer written as a command.
+            answer = await self._plain(sender, room_id, body, where)
+            if answer is not None:
+                return answer
         if match is None:
             group = self.registry.subcommands(parsed.name)
             if group and not any(spec.available_to(role, where) for spec in group):
@@ -104,9 +119,9 @@ class CommandService:
             return render_unknown(self.registry, parsed)
         name = match.spec.name
         if not match.spec.available_to(role, where) or name not in self._handlers:
-            if where == IN_BRUKERROM and match.spec.audience == {ROLE_BRUKER}:
-                return await self._refused(sender, room_id, name, Reply(texts.ONLY_BRUKER, None))
-            return await self._refused(sender, room_id, name)
+            # The right place but not this person's command: say whose it is (D141).
+            fitting = talk.refusal(match.spec.refusal) if where in match.spec.where else None
+            return await self._refused(sender, room_id, name, fitting)
         ctx = CommandContext(sender, room_id, where, role, match)
         try:
             reply = await self._handlers[name](ctx)
@@ -118,6 +133,16 @@ class CommandService:
         self._metrics.commands.labels(name, "ok").inc()
         self._metrics.command_latency.observe(time.monotonic() - started)
         return reply
+
+    async def _plain(self, sender: str, room_id: str, body: str, where: str) -> Reply | None:
+        if where != IN_BRUKERROM or self._plain_text is None:
+            return None
+        try:
+            return await self._plain_text(sender, room_id, body)
+        except Exception:
+            ref = secrets.token_hex(4).upper()
+            log.exception("plain answer failed, reference %s", ref)
+            return texts.unexpected_error(ref)
 
     async def _refused(
         self, sender: str, room_id: str, name: str, default: Reply | None = None

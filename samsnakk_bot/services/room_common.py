@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import texts_conversation as talk
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
@@ -113,5 +114,6 @@ class RoomUseCase:
                 "not_bruker_refused",
                 details={"command": ctx.match.spec.name},
             )
-            raise CommandProblem(texts.ONLY_BRUKER)
+            fitting = talk.refusal(ctx.match.spec.refusal)
+            raise CommandProblem(fitting or Reply(texts.ONLY_BRUKER, None))
         return room

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,8 @@ def _stop(proc: subprocess.Popen[str]) -> int:
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_dev_stack_starts_prints_login_help_and_restarts_on_same_data(tmp_path: Path) -> None:
@@ -102,5 +106,55 @@ def test_dev_stack_starts_prints_login_help_and_restarts_on_same_data(tmp_path: 
     proc, banner = _start_dev(data, hs, asp)
     try:
         assert (data / "crypto" / "device.json").read_text() == device_before
+    finally:
+        assert _stop(proc) == 0
+
+
+PER = ["--password", "hemmelig-456", "--role", "bruker"]
+
+
+def test_user_add_uses_the_running_stack_and_a_second_dev_is_refused(tmp_path: Path) -> None:
+    """Issue 13: `user add` without the port once started a second Synapse on the same
+    SQLite database, and the running one then failed logins (IntegrityError, HTTP 500)."""
+    data, hs, asp = tmp_path / "dev", free_port(), free_port()
+    proc, _ = _start_dev(data, hs, asp)
+    try:
+        record = json.loads((data / "stack.json").read_text())
+        assert record["pid"] == proc.pid and record["hs_port"] == hs
+        added = subprocess.run(
+            [*SAMSNAKK, "dev", "--data-dir", str(data), "user", "add", "per", *PER],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+        assert f"Using the running dev stack (PID {proc.pid}" in added.stdout
+        assert "@per:samsnakk.localhost" in added.stdout
+        log = (data / "synapse" / "homeserver.log").read_text()
+        assert log.count("***** STARTING SERVER *****") == 1, "a second Synapse was started"
+
+        body = json.dumps(
+            {
+                "type": "m.login.password",
+                "identifier": {"type": "m.id.user", "user": "per"},
+                "password": "hemmelig-456",
+            }
+        ).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{hs}/_matrix/client/v3/login", body)
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            assert resp.status == 200 and json.loads(resp.read())["user_id"]
+
+        second = subprocess.run(
+            [*SAMSNAKK, "dev", "--data-dir", str(data), "--port", str(free_port())],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 1
+        assert f"is in use by a running dev stack (PID {proc.pid}" in second.stderr
+        assert "er i bruk" in second.stderr and "Traceback" not in second.stderr
     finally:
         assert _stop(proc) == 0

@@ -109,9 +109,20 @@ def test_nginx_never_proxies_the_admin_api_or_samsnakk(tmp_path: Path) -> None:
     modifier, body = locations["/velkommen"]
     assert modifier == "=" and "limit_except GET" in body
     assert "9093" not in conf and "9000" not in conf and "8081" not in conf
+    # /sync (and sliding sync) on the first generic worker, the rest on the others.
     assert locations[r"^/_matrix/client/(r0|v3)/sync$"][1].strip() == (
-        "proxy_pass http://synapse_generic;"
+        "proxy_pass http://synapse_sync;"
     )
+    assert locations[r"^/_matrix/client/unstable/org\.matrix\.simplified_msc3575/sync$"][
+        1
+    ].strip() == ("proxy_pass http://synapse_sync;")
+    assert locations[r"^/_matrix/client/(api/v1|r0|v3|unstable)/createRoom$"][1].strip() == (
+        "proxy_pass http://synapse_client;"
+    )
+    sync_upstream = conf.split("upstream synapse_sync {")[1].split("}")[0]
+    client_upstream = conf.split("upstream synapse_client {")[1].split("}")[0]
+    assert "127.0.0.1:8083" in sync_upstream and "8084" not in sync_upstream
+    assert "127.0.0.1:8084" in client_upstream and "8083" not in client_upstream
     assert locations["^/_matrix/client/[^/]+/(login|logout|refresh)"][1].strip() == (
         "proxy_pass http://mas;"
     )
