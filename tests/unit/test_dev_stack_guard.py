@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,18 @@ def test_a_new_holder_starts_without_the_stale_record(tmp_path: Path) -> None:
         assert read_record(tmp_path) is None  # not mistaken for the new holder's
 
 
+def _wait_for_exec(pid: int, marker: str) -> None:
+    deadline = time.monotonic() + 10
+    while marker not in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.01)
+
+
 def test_leftovers_are_stopped_only_when_they_are_ours(tmp_path: Path) -> None:
     marker = str(tmp_path / "marker")
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", marker])
     try:
+        _wait_for_exec(child.pid, marker)  # until exec, /proc shows the forking parent's line
         assert not stop_leftover(child.pid, str(tmp_path / "someone-else"))
         assert child.poll() is None
         assert stop_leftover(child.pid, marker)
