@@ -37,7 +37,7 @@ async def test_notices_promised_before_a_crash_arrive_once_after_the_restart(
         await never.wait()  # the process is gone before it records the send
 
     app.room_notices.after_send = crash_before_recording
-    done = await app.admin.offboard(trond.user_id, None, "@admin:x")
+    done = await app.offboarding.offboard(trond.user_id, None, "@admin:x")
     assert done.rooms == 2
     for _ in range(400):
         if len(out) == 2:
@@ -80,7 +80,7 @@ async def test_notices_never_sent_before_a_stop_go_out_after_the_start(
 
     app.admin.wait_for_notices = no_wait  # type: ignore[method-assign]
     try:
-        await app.admin.offboard(trond.user_id, None, "@admin:x")
+        await app.offboarding.offboard(trond.user_id, None, "@admin:x")
         await asyncio.sleep(0.5)
         assert _notices(per, room) == []
         await app.stop()
