@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from aiohttp import web
-from brukerrom_flow import command, dm_with_bot
+from brukerrom_flow import command
 from fakes.linkmobility import FakeLinkMobility
 from matrix_harness import MatrixUser, free_port, new_user
 from nio import RoomMessageText
@@ -164,18 +164,31 @@ async def _accounts(
         await db.close()
 
 
+async def _dm(bot: Any, user: MatrixUser) -> str:
+    """A DM with the bot, once the bot has greeted (a loaded stack may take a while)."""
+    room = await user.create_dm(bot.cfg.bot_user_id)
+    await user.wait_for_message(room, lambda s: s.sender == bot.cfg.bot_user_id, 120)
+    return room
+
+
 async def _brukerrom(
     bot: Any, ansatte: list[MatrixUser], brukere: list[MatrixUser], n: int
 ) -> list[Room]:
     """``!rom ny`` by the ansatt (one command at a time in their DM), then consent and joins."""
-    dms = list(await asyncio.gather(*(dm_with_bot(bot, a) for a in ansatte)))
+    dms = list(await asyncio.gather(*(_dm(bot, a) for a in ansatte)))
     locks = [asyncio.Lock() for _ in ansatte]
     per = n // len(brukere)
     rooms: list[Room] = []
+    # As many brukere at a time as there are ansatte: more only queue at the bot.
+    limit = asyncio.Semaphore(len(ansatte))
 
     async def for_bruker(bi: int) -> None:
+        async with limit:
+            await one_bruker(bi)
+
+    async def one_bruker(bi: int) -> None:
         b = brukere[bi]
-        dm = await dm_with_bot(bot, b)
+        dm = await _dm(bot, b)
         await command(bot, b, dm, f"!varsel sms 41 5{bi // 100 % 10} {bi % 100:02d} 00", "Lagret")
         for k in range(per):
             ai = (bi + k) % len(ansatte)
