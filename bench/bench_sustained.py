@@ -67,6 +67,7 @@ from samsnakk_bot.store import AccountRepo, Database
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("!hjelp", "!deltakere", "!logg")
 ANSWER_TIMEOUT = 90.0
+RESTART_SEC = 3.0  # deploy/systemd/samsnakk.service
 
 
 class StampedLinkMobility(FakeLinkMobility):
@@ -122,6 +123,7 @@ class Run:
     sms_at: list[tuple[float, str]] = field(default_factory=list)  # t, refId
     rss: list[tuple[float, int, float]] = field(default_factory=list)  # t, kB, loadavg
     faults: list[tuple[float, str]] = field(default_factory=list)
+    exits: list[tuple[float, int]] = field(default_factory=list)  # t, exit code
     errors: list[str] = field(default_factory=list)
 
     def now(self) -> float:
@@ -329,9 +331,17 @@ def _rss_kb(pid: int | None) -> int:
     return 0
 
 
-async def _sample_rss(run: Run, app: Child, until: float) -> None:
+async def _supervise(run: Run, app: Child, until: float) -> None:
+    """Sample RSS and load; restart the appservice 3 s after it dies, as production's unit
+    does (deploy/systemd/samsnakk.service: Restart=on-failure, RestartSec=3)."""
     while run.now() < until:
         run.rss.append((run.now(), _rss_kb(app.pid), os.getloadavg()[0]))
+        proc = app._proc
+        if proc is not None and proc.poll() is not None:
+            run.exits.append((run.now(), proc.returncode))
+            print(f"  {run.now():6.1f} s  appservice exited with {proc.returncode}", flush=True)
+            await asyncio.sleep(RESTART_SEC)
+            app.start()
         await asyncio.sleep(3)
 
 
@@ -364,6 +374,7 @@ async def _faults(run: Run, ws: WorkerStack, app: Child, length: float, only: se
             assert app.pid is not None
             os.kill(app.pid, signal.SIGKILL)
             await asyncio.to_thread(app.stop)  # reaps it
+            await asyncio.sleep(RESTART_SEC)
             app.start()
         elif name.startswith("restart generic"):
             await asyncio.to_thread(ws.restart, "generic_worker1")
@@ -564,7 +575,7 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.gather(
                 _messages(run, rooms, args.rate, length),
                 _commands(run, rooms, raw, stack.config.bot_user_id, echo.user_id, length),
-                _sample_rss(run, app, length + 30),
+                _supervise(run, app, length + 30),
                 _faults(run, ws, app, length, set(args.faults.split(","))),
             )
             # Let the outbox drain before counting at the receiving end.
@@ -634,6 +645,7 @@ def _report(args: argparse.Namespace, run: Run, rooms: list[Room], setup: float)
     series = {
         "summary": summary,
         "faults": run.faults,
+        "appservice_exits": run.exits,
         "samples": [s.__dict__ for s in run.samples],
         "rss": run.rss,
         "varsel_latencies": v["latencies"],
@@ -686,6 +698,8 @@ def _report(args: argparse.Namespace, run: Run, rooms: list[Room], setup: float)
     for name, rec in summary["recovery_s"].items():
         print(f"  recovery after {name:<26} {'-' if rec is None else f'{rec:6.1f} s'}")
     print(f"  appservice RSS min/max MB: {summary['rss_mb_min_max']}")
+    for t, code in run.exits:
+        print(f"  appservice exited by itself at {t:.1f} s with {code} (restarted after 3 s)")
     for e in run.errors[:10]:
         print("  error:", e)
     print(f"series: {out.with_suffix('.json')}, {out.with_suffix('.csv')}")
