@@ -88,20 +88,20 @@ class Homeserver:
     stop: Callable[[], None]
 
 
-def _homeserver(tmp: Path, workers: bool) -> Homeserver:
+async def _homeserver(tmp: Path, workers: bool) -> Homeserver:
     if not workers:
         synapse = start_synapse(tmp / "synapse")
         return Homeserver(synapse.stack, synapse.url, synapse.admin_url, synapse.process.stop)
     tmp.chmod(0o711)  # PostgreSQL runs as its own user and must reach its data directory
     ws = WorkerStack(tmp / "dev", free_port(), free_port())
     stack = ws.prepare()
-    ws.start()
+    await asyncio.to_thread(ws.start)  # its PostgreSQL helpers run their own event loop
     return Homeserver(stack, ws.base_url, ws.admin_url, ws.stop)
 
 
 async def main(n: int, concurrency: int, workers: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        synapse = _homeserver(Path(tmp), workers)
+        synapse = await _homeserver(Path(tmp), workers)
         app = SamsnakkApp(synapse.stack.config)
         try:
             await app.start()
