@@ -92,7 +92,7 @@ async def _homeserver(tmp: Path, workers: bool) -> Homeserver:
     if not workers:
         synapse = start_synapse(tmp / "synapse")
         return Homeserver(synapse.stack, synapse.url, synapse.admin_url, synapse.process.stop)
-    tmp.chmod(0o711)  # PostgreSQL runs as its own user and must reach its data directory
+    tmp.chmod(0o711)  # noqa: ASYNC240 - PostgreSQL (its own user) must reach its data
     ws = WorkerStack(tmp / "dev", free_port(), free_port())
     stack = ws.prepare()
     await asyncio.to_thread(ws.start)  # its PostgreSQL helpers run their own event loop
