@@ -41,6 +41,7 @@ from samsnakk_bot.matrix.sender import GuardedSender, KeySharing, PlaintextRefus
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
+GREETING_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,9 @@ class BotRuntime:
     async def _greet_when_ready(self, room_id: str) -> None:
         if self._greeting is None or self.sender is None:
             return
-        if not await self.wait_until_encrypted(room_id):
+        # A minute, not 10 s: under load our /sync can trail a new DM that long, and a
+        # person who gets no greeting does not know the bot is there (D170).
+        if not await self.wait_until_encrypted(room_id, timeout=GREETING_WAIT_S):
             log.warning("room %s never became encrypted; not greeting", room_id)
             return
         reply = await self._greeting(room_id)
