@@ -122,12 +122,12 @@ async def main(n: int, concurrency: int, workers: bool) -> None:
             await _settle(app)
 
             t0 = time.perf_counter()
-            done = await app.admin.offboard(
+            done = await app.offboarding.offboard(
                 leaving.user_id, None, "@bench:x", concurrency=concurrency
             )
             rooms = done.rooms
             ours = time.perf_counter() - t0
-            assert await app.admin.wait_for_notices()
+            assert await app.offboarding.wait_for_notices()
             notices = time.perf_counter() - t0
             assert rooms == n
 

@@ -26,8 +26,8 @@ from matrix_harness import new_user, start_synapse
 from bridge.channels.sms_linkmobility import LinkMobilityConfig
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.config import VarselConfig
+from samsnakk_bot.crypto.labels import address_aad
 from samsnakk_bot.policies import load_policies
-from samsnakk_bot.services.varsler import address_aad
 from samsnakk_bot.store.varsler import NewVarsel
 
 

@@ -2,7 +2,8 @@
 
 Delivery is at least once towards the provider and never twice to the person: each varsel
 carries its idempotency key to the channel (Matrix transaction ID, SMS refId, e-mail
-Message-ID), and the row is claimed ('sending') before any attempt.
+Message-ID), and the row is claimed ('sending') before any attempt. Channels are looked up by
+name in the mapping the wiring built from bridge/channels/registry.py; the worker knows none.
 """
 
 from __future__ import annotations
@@ -11,26 +12,15 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
 
-from bridge.calendar_ics import calendar_part
-from bridge.channels.base import (
-    EmailChannel,
-    OutboundEmail,
-    OutboundSms,
-    PermanentFailure,
-    SmsChannel,
-    TemporaryFailure,
-)
-from bridge.channels.matrix_dm import MatrixDm
-from bridge.sms_text import is_gsm7_single_segment
-from samsnakk_bot.domain import texts
+from bridge.channels.base import Channel, Delivery, PermanentFailure, TemporaryFailure
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import address_aad, secret_aad
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.varsler import backoff_ms
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import VarselPolicy
-from samsnakk_bot.services.varsler import address_aad, secret_aad
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import Outcome, Varsel, VarselRepo
 
 log = logging.getLogger(__name__)
@@ -41,26 +31,18 @@ def opaque_ref(v: Varsel) -> str:
     return hashlib.sha256(v.idem_key.encode()).hexdigest()[:32]
 
 
-@dataclass
-class Channels:
-    app: MatrixDm
-    sms: SmsChannel | None = None
-    email: EmailChannel | None = None
-
-
 class OutboxWorker:
     def __init__(
         self,
         outbox: VarselRepo,
-        channels: Channels,
+        channels: Mapping[str, Channel],
         cipher: FieldCipher,
         now_ms: Callable[[], int],
         policy: Callable[[], VarselPolicy],
         metrics: Metrics,
-        code_hours: Callable[[], int],
         batch: int = 100,
         concurrency: int = 20,
-        app_link: str | None = None,
+        language_of: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._channels = channels
@@ -68,9 +50,8 @@ class OutboxWorker:
         self._now_ms = now_ms
         self._policy = policy
         self._metrics = metrics
-        self._code_hours = code_hours
-        # Element X with our server preset, for the onboarding SMS (D90).
-        self._app_link = app_link
+        # The addressee's language (D131); without it, or for a number with no person, bokmål.
+        self._language_of = language_of
         self._batch = batch
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -81,9 +62,8 @@ class OutboxWorker:
         self._wake.set()
 
     async def close(self) -> None:
-        sms = self._channels.sms
-        if sms is not None and hasattr(sms, "close"):
-            await sms.close()
+        for channel in self._channels.values():
+            await channel.close()
 
     async def run(self, idle_s: float = 1.0) -> None:
         released = await self._outbox.release_inflight()
@@ -157,65 +137,39 @@ class OutboxWorker:
         return Outcome(v.id, "pending", attempts, now + delay, None, reason[:250], now)
 
     async def _send(self, v: Varsel) -> str | None:
+        language = None
+        if self._language_of is not None and v.user_id is not None:
+            language = await self._language_of(v.user_id)
+        with speaking(language):
+            return await self._send_in_language(v)
+
+    async def _send_in_language(self, v: Varsel) -> str | None:
         if self.on_provider_call is not None:
             self.on_provider_call(v, time.perf_counter())
-        if v.channel == "app":
-            if v.user_id is None:
-                raise PermanentFailure("app varsel without a person")
-            reply = texts.varsel_app(v.user_id, v.kind, v.count)
-            return await self._channels.app.send(v.user_id, reply, v.idem_key)
-        address = self._address(v)
-        if v.channel == "sms":
-            if self._channels.sms is None:
-                raise PermanentFailure("no SMS provider configured")
-            text = self._sms_text(v)
-            return await self._channels.sms.send_sms(OutboundSms(address, text, opaque_ref(v)))
-        if self._channels.email is None:
-            raise PermanentFailure("no SMTP server configured")
-        if v.kind == "calendar":
-            return await self._channels.email.send_email(self._calendar_email(v, address))
-        subject, body = texts.varsel_email(v.kind, v.count)
-        return await self._channels.email.send_email(
-            OutboundEmail(address, subject, body, opaque_ref(v))
-        )
+        channel = self._channels.get(v.channel)
+        if channel is None:
+            raise PermanentFailure(f"no {v.channel} channel configured")
+        return await channel.deliver(self._delivery(v))
 
-    def _calendar_email(self, v: Varsel, address: str) -> OutboundEmail:
-        if v.secret_enc is None:
-            raise PermanentFailure("calendar varsel without its invitation")
-        ics = self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key))
-        cancel = b"METHOD:CANCEL" in ics
-        subject = texts.CALENDAR_CANCEL_SUBJECT if cancel else texts.CALENDAR_SUBJECT
-        body = texts.CALENDAR_CANCEL_BODY if cancel else texts.CALENDAR_BODY
-        part = calendar_part(ics, "CANCEL" if cancel else "REQUEST")
-        return OutboundEmail(address, subject, body, opaque_ref(v), parts=(part,))
-
-    def _address(self, v: Varsel) -> str:
-        if v.address_enc is None:
-            raise PermanentFailure(f"{v.channel} varsel without an address")
-        return self._cipher.decrypt(v.address_enc, address_aad(v.idem_key)).decode()
-
-    def _onboarding_sms(self, code: str) -> str:
-        """With the app link if it fits one segment; a long server name leaves it out."""
-        hours = self._code_hours()
-        if self._app_link is not None:
-            text = texts.onboarding_sms_with_link(code, hours, self._app_link)
-            if is_gsm7_single_segment(text):
-                return text
-            log.warning("the app link does not fit the onboarding SMS; sent without it")
-        return texts.onboarding_sms(code, hours)
-
-    def _sms_text(self, v: Varsel) -> str:
-        secret = (
-            self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key)).decode()
-            if v.secret_enc
+    def _delivery(self, v: Varsel) -> Delivery:
+        """The row as its channel needs it: address and secret decrypted, bound to this row."""
+        address = (
+            self._cipher.decrypt(v.address_enc, address_aad(v.idem_key)).decode()
+            if v.address_enc is not None
             else None
         )
-        if v.kind == "onboarding_code" and secret:
-            text = self._onboarding_sms(secret)
-        elif v.kind == "summary" and secret:
-            text = secret  # the bruker's own opt-in: their summary, by their choice
-        else:
-            text = texts.varsel_sms(v.kind, v.count)
-        if v.kind != "summary" and not is_gsm7_single_segment(text):
-            raise PermanentFailure("SMS text does not fit one GSM-7 segment")
-        return text
+        secret = (
+            self._cipher.decrypt(v.secret_enc, secret_aad(v.idem_key))
+            if v.secret_enc is not None
+            else None
+        )
+        return Delivery(
+            channel=v.channel,
+            kind=v.kind,
+            count=v.count,
+            user_id=v.user_id,
+            idem_key=v.idem_key,
+            ref=opaque_ref(v),
+            address=address,
+            secret=secret,
+        )

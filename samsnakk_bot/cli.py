@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from samsnakk_bot.config import ConfigError, load_config
+from samsnakk_bot.config import Config, ConfigError, load_config
 from samsnakk_bot.signals import wait_for_signal
 
 EXIT_CONFIG = 2
@@ -178,102 +178,170 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "dev":
-        from samsnakk_bot.devstack import dev
-
-        if args.dev_command == "user":
-            return dev.add_user(
-                args.data_dir,
-                args.port,
-                args.as_port,
-                args.name,
-                args.password,
-                args.role,
-                args.org,
-                args.display_name,
-                args.bind,
-                workers=args.workers,
-            )
-        return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind, workers=args.workers)
-    if args.command == "deploy" and args.deploy_command == "secrets":
-        from samsnakk_bot.deploy_cli import make_secrets
-
-        return make_secrets(args.values, args.dir)
-    if args.command == "deploy" and args.deploy_command == "admin-token":
-        from samsnakk_bot.deploy_cli import admin_token
-
-        return admin_token(args.synapse_config, args.url, args.name)
-    if args.command == "broker":
-        from samsnakk_bot.login_broker.cli import run_broker
-
-        return run_broker(args.config)
-    cfg = load_config(args.config)
-    if args.command == "deploy":
-        from samsnakk_bot.deploy_cli import render_deployment
-
-        return render_deployment(cfg, args.values, args.out, args.templates, args.policies)
-    if args.command == "run":
-        return asyncio.run(run_app(cfg))
-    if args.command == "registration":
-        import yaml
-
-        from samsnakk_bot.devstack.registration import build_registration
-
-        text = yaml.safe_dump(build_registration(cfg), sort_keys=False)
-        if args.output:
-            args.output.write_text(text)
-            args.output.chmod(0o600)
-        else:
-            sys.stdout.write(text)
-        return 0
-    if args.command == "db":
-        from samsnakk_bot.store import Database
-
-        async def upgrade() -> None:
-            db = Database(cfg.database.url)
-            try:
-                await db.upgrade()
-                print(f"database at revision {await db.current_revision()}")
-            finally:
-                await db.close()
-
-        asyncio.run(upgrade())
-        return 0
-    if args.command == "audit":
-        from samsnakk_bot.audit_verify import audit_verify
-
-        return audit_verify(cfg, args.checkpoint, args.checkpoint_file)
-    if args.command == "rapport":
-        from samsnakk_bot.report_cli import write_report
-
-        return asyncio.run(write_report(cfg, args.format, args.org, args.periode, args.output))
-    if args.command == "katalog":
-        from samsnakk_bot.directory_import import import_csv
-
-        return asyncio.run(import_csv(cfg, args.file))
-    if args.command == "varsler":
-        from samsnakk_bot.varsler_report import print_status
-
-        return asyncio.run(print_status(cfg))
-    if args.command == "doctor":
-        from samsnakk_bot.doctor import run_doctor
-
-        return asyncio.run(
-            run_doctor(
-                cfg, args.synapse_config, config_path=args.config, secret_files=args.secret_file
-            )
-        )
-    if args.command == "check-config":
-        print("config OK")
-        return 0
-    raise AssertionError(args.command)
+    key = (args.command, getattr(args, f"{args.command}_command", None))
+    if key in WITHOUT_CONFIG:
+        return WITHOUT_CONFIG[key](args)
+    return WITH_CONFIG[key](_load_config(args.config), args)
 
 
-async def run_app(cfg: object) -> int:
+def _load_config(path: Path) -> Config:
+    """The config file, with each varsel channel's section checked by the channel itself."""
+    from bridge.channels.registry import channel_settings
+
+    cfg = load_config(path)
+    channel_settings(cfg.varsler, str(path))
+    return cfg
+
+
+# -- commands that need no samsnakk config ---------------------------------------------------
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from samsnakk_bot.devstack import dev
+
+    return dev.run_dev(args.data_dir, args.port, args.as_port, args.bind, workers=args.workers)
+
+
+def _dev_user(args: argparse.Namespace) -> int:
+    from samsnakk_bot.devstack import dev
+
+    return dev.add_user(
+        args.data_dir,
+        args.port,
+        args.as_port,
+        args.name,
+        args.password,
+        args.role,
+        args.org,
+        args.display_name,
+        args.bind,
+        workers=args.workers,
+    )
+
+
+def _deploy_secrets(args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.deploy_cli import make_secrets
+
+    return make_secrets(args.values, args.dir)
+
+
+def _deploy_admin_token(args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.deploy_cli import admin_token
+
+    return admin_token(args.synapse_config, args.url, args.name)
+
+
+def _broker(args: argparse.Namespace) -> int:
+    from samsnakk_bot.login_broker.cli import run_broker
+
+    return run_broker(args.config)
+
+
+# -- commands that read the samsnakk config first --------------------------------------------
+
+
+def _deploy_render(cfg: Config, args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.deploy_cli import render_deployment
+
+    return render_deployment(cfg, args.values, args.out, args.templates, args.policies)
+
+
+def _run(cfg: Config, _args: argparse.Namespace) -> int:
+    return asyncio.run(run_app(cfg))
+
+
+def _registration(cfg: Config, args: argparse.Namespace) -> int:
+    import yaml
+
+    from samsnakk_bot.devstack.registration import build_registration
+
+    text = yaml.safe_dump(build_registration(cfg), sort_keys=False)
+    if args.output:
+        args.output.write_text(text)
+        args.output.chmod(0o600)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _db_upgrade(cfg: Config, _args: argparse.Namespace) -> int:
+    from samsnakk_bot.store import Database
+
+    async def upgrade() -> None:
+        db = Database(cfg.database.url)
+        try:
+            await db.upgrade()
+            print(f"database at revision {await db.current_revision()}")
+        finally:
+            await db.close()
+
+    asyncio.run(upgrade())
+    return 0
+
+
+def _audit_verify(cfg: Config, args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.audit_verify import audit_verify
+
+    return audit_verify(cfg, args.checkpoint, args.checkpoint_file)
+
+
+def _rapport(cfg: Config, args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.report_cli import write_report
+
+    return asyncio.run(write_report(cfg, args.format, args.org, args.periode, args.output))
+
+
+def _katalog_import(cfg: Config, args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.directory_import import import_csv
+
+    return asyncio.run(import_csv(cfg, args.file))
+
+
+def _varsler_status(cfg: Config, _args: argparse.Namespace) -> int:
+    from samsnakk_bot.ops.varsler_report import print_status
+
+    return asyncio.run(print_status(cfg))
+
+
+def _doctor(cfg: Config, args: argparse.Namespace) -> int:
+    from samsnakk_bot.doctor import run_doctor
+
+    return asyncio.run(
+        run_doctor(cfg, args.synapse_config, config_path=args.config, secret_files=args.secret_file)
+    )
+
+
+def _check_config(_cfg: Config, _args: argparse.Namespace) -> int:
+    print("config OK")
+    return 0
+
+
+# (command, subcommand) → what runs it. Operator tools live in samsnakk_bot/ops/ and are
+# imported only when their command runs, so `samsnakk run` never loads matplotlib or Jinja2.
+WITHOUT_CONFIG: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
+    ("dev", None): _dev,
+    ("dev", "user"): _dev_user,
+    ("deploy", "secrets"): _deploy_secrets,
+    ("deploy", "admin-token"): _deploy_admin_token,
+    ("broker", None): _broker,
+}
+WITH_CONFIG: dict[tuple[str, str | None], Callable[[Config, argparse.Namespace], int]] = {
+    ("deploy", "render"): _deploy_render,
+    ("run", None): _run,
+    ("registration", None): _registration,
+    ("db", "upgrade"): _db_upgrade,
+    ("audit", "verify"): _audit_verify,
+    ("rapport", None): _rapport,
+    ("katalog", "import"): _katalog_import,
+    ("varsler", "status"): _varsler_status,
+    ("doctor", None): _doctor,
+    ("check-config", None): _check_config,
+}
+
+
+async def run_app(cfg: Config) -> int:
     from samsnakk_bot.app import SamsnakkApp, configure_logging
-    from samsnakk_bot.config import Config
 
-    assert isinstance(cfg, Config)
     configure_logging(cfg.logging.level)
     app = SamsnakkApp(cfg)
     await app.start()

@@ -18,6 +18,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from samsnakk_bot.domain.i18n import SOURCE as SOURCE_LANGUAGE
+from samsnakk_bot.domain.i18n import available as available_languages
+from samsnakk_bot.domain.i18n import parse_language
+from samsnakk_bot.domain.varsler import VarselChannel
+
 DEFAULT_FILE = "default.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 ORGANISATIONS_EXAMPLE_FILE = "organisations.example.yaml"
@@ -96,7 +101,11 @@ class RoomTemplate(_Model):
 
 class ConsentPolicy(_Model):
     version: str
+    # The text in bokmål, the source language; ``translations`` holds it in other languages
+    # (``nn: |- ...``). A bruker is shown the text in their language, and the consent records
+    # the version with the language: «3-nn» (D131).
     text: str
+    translations: dict[str, str] = Field(default_factory=dict)
 
     _text_non_empty = field_validator("text")(_non_empty)
 
@@ -109,6 +118,24 @@ class ConsentPolicy(_Model):
         if not isinstance(v, str) or not _VERSION_RE.match(v):
             raise ValueError(f'must be a quoted version number such as "1" or "2.1", got {v!r}')
         return v
+
+    @field_validator("translations")
+    @classmethod
+    def _known_languages(cls, v: dict[str, str]) -> dict[str, str]:
+        for code, text in v.items():
+            if code not in available_languages() or code == SOURCE_LANGUAGE:
+                known = ", ".join(sorted(available_languages() - {SOURCE_LANGUAGE}))
+                raise _error_at((code,), f"{code!r} is not a language with a catalog ({known})")
+            if not text.strip():
+                raise _error_at((code,), "must not be empty")
+        return {code: text.strip() for code, text in v.items()}
+
+    def in_language(self, language: str) -> tuple[str, str]:
+        """(text, version) as shown to someone speaking ``language``: the version names the
+        language of the text actually shown, so a missing translation records «3-nb»."""
+        shown = language if language in self.translations else SOURCE_LANGUAGE
+        text = self.translations.get(shown, self.text)
+        return text, f"{self.version}-{shown}"
 
     @property
     def fingerprint(self) -> str:
@@ -151,9 +178,6 @@ class OffboardingPolicy(_Model):
     # Also deactivate the person's account on the homeserver (needs homeserver.admin_token).
     # Off by default: the organisation's own identity provider usually ends the login.
     deactivate_account: bool = False
-
-
-VarselChannel = Literal["app", "sms", "epost"]
 
 
 class VarselPolicy(_Model):
@@ -266,6 +290,9 @@ class Organisation(_Model):
     parent: str | None = None
     roles: tuple[str, ...]
     admins: tuple[str, ...] = ()
+    # The written standard its staff and the brukere of its rooms get unless they choose
+    # otherwise with «!språk»: nb (bokmål) or nn (nynorsk), or any language with a catalog.
+    language: str = Field(default=SOURCE_LANGUAGE, alias="språk")
     # The Matrix server name its staff's accounts are on, when it runs its own homeserver
     # and federates with ours. It goes into Synapse's federation allow-list.
     homeserver: str | None = None
@@ -300,6 +327,15 @@ class Organisation(_Model):
         return roles
 
     _admins_are_ids = field_validator("admins")(_matrix_ids)
+
+    @field_validator("language")
+    @classmethod
+    def _has_catalog(cls, v: str) -> str:
+        code = parse_language(v)
+        if code is None:
+            known = ", ".join(sorted(available_languages()))
+            raise ValueError(f"{v!r} is not a language Samsnakk speaks; use one of: {known}")
+        return code
 
 
 class Organisations(_Model):

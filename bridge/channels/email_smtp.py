@@ -29,7 +29,14 @@ from typing import Annotated, Any, Literal, cast
 import aiosmtplib
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bridge.channels.base import OutboundEmail, PermanentFailure, TemporaryFailure
+from bridge.channels.base import (
+    ChannelContext,
+    OutboundEmail,
+    PermanentFailure,
+    TemporaryFailure,
+)
+from bridge.channels.email_varsel import EmailVarsler
+from bridge.channels.registry import ChannelSpec
 
 _ADDRESS_RE = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -214,3 +221,11 @@ def classify_error(exc: BaseException) -> TemporaryFailure | PermanentFailure:
         return TemporaryFailure("SMTP server unreachable")
     # Plain SMTPException: STARTTLS or AUTH not offered; the server, not the message, is wrong.
     return TemporaryFailure("SMTP session setup failed (STARTTLS or AUTH not offered)")
+
+
+def _varsler(config: SmtpConfig, _ctx: ChannelContext) -> EmailVarsler:
+    return EmailVarsler(SmtpEmail(config), config.from_address)
+
+
+# Config section ``varsler.email``; the channel is called «epost», as people write it.
+CHANNEL = ChannelSpec("epost", "email", SmtpConfig, _varsler)

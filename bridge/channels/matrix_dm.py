@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.matrix.bot import reply_content
+from bridge.channels.base import ChannelContext, Delivery, DmSender, PermanentFailure
+from bridge.channels.registry import ChannelSpec, NoSettings
+from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.replies import Reply, reply_content
 
 
 class DmBot(Protocol):
@@ -42,3 +44,27 @@ class MatrixDm:
         if not await self._bot.wait_until_encrypted(room_id):
             raise RuntimeError(f"DM {room_id} never became encrypted")
         return await self._bot.send_content(room_id, reply_content(reply), txn_id)
+
+
+class AppVarsler:
+    """Varsler in the app: the bot's DM to the person, keyed by the varsel's idempotency key."""
+
+    def __init__(self, dm: DmSender) -> None:
+        self._dm = dm
+
+    async def deliver(self, delivery: Delivery) -> str | None:
+        if delivery.user_id is None:
+            raise PermanentFailure("app varsel without a person")
+        reply = texts.varsel_app(delivery.user_id, delivery.kind, delivery.count)
+        return await self._dm.send(delivery.user_id, reply, delivery.idem_key)
+
+    async def close(self) -> None:
+        pass
+
+
+def _varsler(_settings: NoSettings, ctx: ChannelContext) -> AppVarsler:
+    return AppVarsler(ctx.dm)
+
+
+# Always on: no config section.
+CHANNEL = ChannelSpec("app", None, NoSettings, _varsler)

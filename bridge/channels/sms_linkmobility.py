@@ -26,7 +26,14 @@ from typing import Annotated, Any
 import aiohttp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bridge.channels.base import OutboundSms, PermanentFailure, TemporaryFailure
+from bridge.channels.base import (
+    ChannelContext,
+    OutboundSms,
+    PermanentFailure,
+    TemporaryFailure,
+)
+from bridge.channels.registry import ChannelSpec
+from bridge.channels.sms_varsel import SmsVarsler
 
 log = logging.getLogger(__name__)
 
@@ -183,3 +190,11 @@ def _retry_after_s(value: str | None) -> float | None:
     if seconds != seconds:  # NaN
         return None
     return min(max(seconds, 0.0), _MAX_RETRY_AFTER_S)
+
+
+def _varsler(config: LinkMobilityConfig, ctx: ChannelContext) -> SmsVarsler:
+    return SmsVarsler(LinkMobilitySms(config), ctx)
+
+
+# Config section ``varsler.sms``.
+CHANNEL = ChannelSpec("sms", "sms", LinkMobilityConfig, _varsler)

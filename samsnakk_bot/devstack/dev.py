@@ -12,7 +12,8 @@ from pathlib import Path
 
 from samsnakk_bot.devstack import messages, stack_lock
 from samsnakk_bot.devstack.admin_register import RegistrationError, register_user
-from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
+from samsnakk_bot.devstack.app_runner import run_app
+from samsnakk_bot.devstack.layout import prepare_dev_stack
 from samsnakk_bot.devstack.processes import stop_leftover
 from samsnakk_bot.devstack.stack_lock import StackBusy, StackLock, StackRecord
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
@@ -84,30 +85,6 @@ def _claim(data_dir: Path, workers: bool) -> StackLock | str:
     return lock
 
 
-def _banner(stack: DevStack) -> str:
-    cfg = stack.config
-    url = stack.synapse.base_url
-    return f"""
-Samsnakk dev stack is running.
-
-  Homeserver:  {url}   (server name {cfg.homeserver.server_name})
-  Bot:         {cfg.bot_user_id}
-  Appservice:  {cfg.appservice.url}
-  Data:        {stack.data_dir}
-
-Create logins (in another terminal):
-  samsnakk dev user add trond --password 'hemmelig-123' --role ansatt --org 'Askøy kommune'
-  samsnakk dev user add per --password 'hemmelig-456' --role bruker
-
-Log in with Element Web or Desktop: choose "Edit" homeserver, enter {url},
-sign in as e.g. trond, then start a direct message with {cfg.bot_user_id} and write !hjelp.
-Element X on a phone: start with --bind <this machine's LAN address>, then enter {url}
-as the server and sign in with the password (README: "Element X against the dev stack").
-
-Press Ctrl-C to stop.
-"""
-
-
 def run_dev(
     data_dir: Path | None,
     hs_port: int,
@@ -154,19 +131,6 @@ def _run_embedded(
     finally:
         synapse.stop()
         print("Stopped.")
-
-
-async def run_app(stack: DevStack) -> int:
-    from samsnakk_bot.app import SamsnakkApp, configure_logging
-    from samsnakk_bot.signals import wait_for_signal
-
-    configure_logging(stack.config.logging.level)
-    app = SamsnakkApp(stack.config)
-    await app.start()
-    print(_banner(stack), flush=True)
-    await wait_for_signal()
-    await app.stop()
-    return 0
 
 
 def add_user(

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from samsnakk_bot.devstack.app_runner import run_app
 from samsnakk_bot.devstack.backing import BackingError
 from samsnakk_bot.devstack.processes import ChildStartError
 from samsnakk_bot.devstack.stack_lock import StackLock, StackRecord
@@ -20,8 +21,6 @@ def _processes(ws: WorkerStack) -> str:
 
 
 def run_workers(lock: StackLock, data_dir: Path, hs_port: int, as_port: int, bind_host: str) -> int:
-    from samsnakk_bot.devstack.dev import run_app
-
     ws = WorkerStack(data_dir, hs_port, as_port, bind_host)
     stack = ws.prepare()
     print(

@@ -28,16 +28,6 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import URL
 
-from samsnakk_bot.deploy_render import (
-    DEFAULT_TEMPLATES,
-    WorkerSpec,
-    environment,
-    render,
-    route_groups,
-    worker_specs,
-    write,
-)
-from samsnakk_bot.deploy_values import DeployValues
 from samsnakk_bot.devstack.backing import (
     Postgres,
     Redis,
@@ -50,6 +40,16 @@ from samsnakk_bot.devstack.backing import (
 from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
 from samsnakk_bot.devstack.processes import Child
 from samsnakk_bot.devstack.synapse_config import GENEROUS_RATE_LIMITS
+from samsnakk_bot.ops.deploy_render import (
+    DEFAULT_TEMPLATES,
+    WorkerSpec,
+    environment,
+    render,
+    route_groups,
+    worker_specs,
+    write,
+)
+from samsnakk_bot.ops.deploy_values import DeployValues
 from samsnakk_bot.policies import load_policies
 
 GENERIC_WORKERS = 2

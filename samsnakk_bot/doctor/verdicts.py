@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import email.utils
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from samsnakk_bot.doctor.report import CheckResult, fail, ok, skipped
 from samsnakk_bot.domain import texts
-from samsnakk_bot.matrix.canonical_json import signable
+from samsnakk_bot.matrix.signatures import signed_by
 
 CLOCK_LIMIT_S = 30
 _MAX_ERROR_CHARS = 200
@@ -143,10 +139,6 @@ def push(config: Mapping[str, Any], sources: Sequence[str]) -> CheckResult:
 # --- 5. The bot's device is cross-signed ------------------------------------------------------
 
 
-def _unb64(value: str) -> bytes:
-    return base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-
-
 def _only_key(obj: object, usage: str, user_id: str) -> tuple[str, str] | None:
     if not isinstance(obj, Mapping) or usage not in obj.get("usage", ()):
         return None
@@ -157,19 +149,6 @@ def _only_key(obj: object, usage: str, user_id: str) -> tuple[str, str] | None:
     if not str(key_id).startswith("ed25519:") or not isinstance(public, str):
         return None
     return str(key_id), public
-
-
-def signed_by(obj: Mapping[str, Any], user_id: str, key_id: str, public: str) -> bool:
-    """Does ``obj`` carry a valid Ed25519 signature by this key, over its canonical JSON?"""
-    signature = (obj.get("signatures") or {}).get(user_id, {}).get(key_id)
-    if not isinstance(signature, str):
-        return False
-    try:
-        key = Ed25519PublicKey.from_public_bytes(_unb64(public))
-        key.verify(_unb64(signature), signable(dict(obj)))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
 
 
 def cross_signing(query: Mapping[str, Any], user_id: str, device_id: str | None) -> CheckResult:

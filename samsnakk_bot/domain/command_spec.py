@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.refusal import Refusal as Refusal  # re-exported: specs name it here
 
 # Roles in ``CommandSpec.audience``; EVERYONE also covers people whose role we do not know.
 ROLE_ANSATT = "ansatt"
@@ -24,16 +24,6 @@ IN_DM = "dm"
 IN_BRUKERROM = "brukerrom"
 IN_ADMIN_ROOM = "admin"
 PLACES = frozenset({IN_DM, IN_BRUKERROM, IN_ADMIN_ROOM})
-
-
-class Refusal(Enum):
-    """Which answer someone gets who may not use a command where they wrote it (D141)."""
-
-    NOT_HERE = "not_here"  # the general «kan ikke brukes her»
-    BRUKER_SEES = "bruker_sees"  # a read command only the bruker may use (!logg)
-    BRUKER_ANSWERS = "bruker_answers"  # the bruker's own answer (consent, approve, refuse)
-    BRUKER_DECIDES = "bruker_decides"  # the bruker's own decision about who is in (!fjern)
-    STAFF_ONLY = "staff_only"  # for ansatte (and admins) only (!rom ny, !forlat, !katalog)
 
 
 def is_name(word: str) -> bool:

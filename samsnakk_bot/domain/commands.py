@@ -30,6 +30,7 @@ from samsnakk_bot.domain.command_spec import (
     is_name,
 )
 from samsnakk_bot.domain.command_specs import all_specs
+from samsnakk_bot.domain.folding import fold_letters
 
 __all__ = [
     "BANGS",
@@ -160,11 +161,7 @@ def fold(word: str) -> str:
     ``Møte``, ``mote`` and ``moete`` fold alike, as do ``avslå``/``avsla``/``avslaa`` and
     ``legg-til``/``leggtil``.
     """
-    text = unicodedata.normalize("NFC", word).lower().translate(_DASHES)
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.replace("aa", "a").replace("oe", "o").replace("-", "")
-    return text.strip(_TRAILING)
+    return fold_letters(word.translate(_DASHES)).replace("-", "").strip(_TRAILING)
 
 
 def _word_key(word: str) -> str:

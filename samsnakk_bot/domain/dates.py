@@ -32,42 +32,57 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from fractions import Fraction
 from typing import Final
-from zoneinfo import ZoneInfo
 
-OSLO: Final = ZoneInfo("Europe/Oslo")
+from babel.dates import format_date, get_day_names, get_month_names
+
+from samsnakk_bot.domain.i18n import babel_locale
+from samsnakk_bot.domain.timezone import OSLO
+
 MIN_DURATION: Final = timedelta(minutes=5)
 MAX_DURATION: Final = timedelta(hours=8)
 MAX_YEARS_AHEAD: Final = 2
 
-# Parsing and rendering data (bokmål), not sentences: those live in texts.py.
-MONTH_NAMES: Final = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-)  # fmt: skip
-_MONTH_ABBREVIATIONS: Final = (
-    ("jan",), ("feb",), ("mar",), ("apr",), (), ("jun",),
-    ("jul",), ("aug",), ("sep", "sept"), ("okt",), ("nov",), ("des",),
-)  # fmt: skip
-MONTHS: Final[dict[str, int]] = {
-    name: number
-    for number, (full, short) in enumerate(zip(MONTH_NAMES, _MONTH_ABBREVIATIONS, strict=True), 1)
-    for name in (full, *short)
-}
-WEEKDAYS: Final[dict[str, int]] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("mandag", "man"),
-            ("tirsdag", "tir", "tirs"),
-            ("onsdag", "ons"),
-            ("torsdag", "tor", "tors"),
-            ("fredag", "fre"),
-            ("lørdag", "lør", "lordag"),
-            ("søndag", "søn", "sondag"),
-        )
-    )
-    for name in names
-}
+# Month and weekday names come from Babel's CLDR data for both written standards, so typed dates
+# accept «tysdag» and «laurdag» as well as «tirsdag» and «lørdag» (D133).
+_PARSE_LOCALES: Final = ("nb_NO", "nn_NO")
+MONTH_NAMES: Final = tuple(get_month_names("wide", locale="nb_NO")[m] for m in range(1, 13))
+
+
+def _ascii(name: str) -> str:
+    return name.replace("æ", "ae").replace("ø", "o").replace("å", "a")
+
+
+def _names(found: Sequence[tuple[str, int]]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for name, number in found:
+        bare = name.casefold().rstrip(".")
+        if len(bare) < 3:  # nynorsk CLDR abbreviates to «ma», «to»: «to» is also a number
+            continue
+        table[bare] = number
+        table[_ascii(bare)] = number
+    return table
+
+
+MONTHS: Final[dict[str, int]] = _names(
+    [
+        (name, number)
+        for locale in _PARSE_LOCALES
+        for width in ("wide", "abbreviated")
+        for number, name in get_month_names(width, locale=locale).items()
+    ]
+    + [("sept", 9), ("mar", 3), ("jun", 6), ("jul", 7)]
+)
+# CLDR's nynorsk has «søndag»; «sundag» is the other nynorsk form and is added by hand.
+WEEKDAYS: Final[dict[str, int]] = _names(
+    [
+        (name, number)
+        for locale in _PARSE_LOCALES
+        for width in ("wide", "abbreviated")
+        for number, name in get_day_names(width, locale=locale).items()
+    ]
+    + [("sundag", 6), ("tirs", 1), ("tors", 3), ("tir", 1), ("tor", 3), ("man", 0), ("fre", 4)]
+    + [("lør", 5), ("søn", 6), ("ons", 2)]
+)
 RELATIVE_DAYS: Final[dict[str, int]] = {"dag": 0, "morgen": 1, "morra": 1, "overmorgen": 2}
 CLOCK_WORDS: Final = frozenset({"kl", "klokka", "klokken"})
 HOUR_UNITS: Final = frozenset({"t", "time", "timer", "h"})
@@ -172,7 +187,7 @@ def parse_when(
 def format_when_no(start: datetime) -> str:
     """«3. desember kl 10:00» in Oslo time."""
     local = _in_oslo(start)
-    return f"{local.day}. {MONTH_NAMES[local.month - 1]} kl {local:%H:%M}"
+    return f"{format_date(local, 'd. MMMM', locale=babel_locale())} kl {local:%H:%M}"
 
 
 def format_short(start: datetime) -> str:

@@ -15,12 +15,13 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import phonenumbers
 
-from samsnakk_bot.policies import Organisation, Organisations
+from samsnakk_bot.domain.folding import fold_letters
 
 # The CSV columns, in the order the header usually has them.
 COLUMNS = (
@@ -65,11 +66,28 @@ PROBLEM_DUPLICATE_ID = "duplicate matrix id"
 
 _MXID = re.compile(r"^@[a-z0-9._=/+\-]+:[a-z0-9.\-]+(:[0-9]{1,5})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-# Letters the Nordic languages spell two ways; both sides of a search are folded alike.
-_LETTERS = str.maketrans({"æ": "ae", "ä": "ae", "ø": "o", "ö": "o", "å": "a"})
-_ASCII_SPELLINGS = re.compile(r"oe|aa")
 # Sorts æ, ø, å after z and in that order (the Norwegian alphabet).
 _SORT_LETTERS = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
+
+
+class Organisation(Protocol):
+    """What the directory needs of an organisation in ``policies/`` (``policies.Organisation``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def roles(self) -> Sequence[str]: ...
+
+
+class Organisations(Protocol):
+    """The helsefellesskap's organisations (``policies.Organisations``)."""
+
+    @property
+    def organisations(self) -> Sequence[Organisation]: ...
+    def by_id(self, org_id: str) -> Organisation | None: ...
+    def by_name(self, name: str) -> Organisation | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +130,7 @@ def fold(text: str) -> str:
     ``"Askøy"``, ``"Askoey"`` and ``"ASKOY"`` all become ``"askoy"``; ``"Åsane"`` and
     ``"Aasane"`` become ``"asane"``. Idempotent: ``fold(fold(x)) == fold(x)``.
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTERS)
-    # Other accents go (é → e); NFKD splits them off as combining marks.
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = "".join(c if c.isalnum() else " " for c in text)
-    while _ASCII_SPELLINGS.search(text):
-        text = text.replace("oe", "o").replace("aa", "a")
+    text = "".join(c if c.isalnum() else " " for c in fold_letters(text))
     return " ".join(text.split())
 
 

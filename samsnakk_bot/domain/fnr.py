@@ -2,6 +2,11 @@
 
 Pure. A number is checked and handed back as its 11 digits; nothing here keeps, logs or prints
 it, and the problems name what is wrong without repeating the number.
+
+The control digits come from python-stdnum. Its ``validate`` is not used: it also refuses a
+birth date in the future and a century its individual-number ranges cannot place, which would
+turn away numbers this check has always let through (D104). The date check here is the lenient
+one: some century makes the date real.
 """
 
 from __future__ import annotations
@@ -9,9 +14,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-# The two mod-11 control digits (Skatteetaten's weights for k1 and k2).
-_K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-_K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+from stdnum.no.fodselsnummer import calc_check_digit1, calc_check_digit2
+
 # What people put between the date and the personal number: "010190 12345", "010190-12345".
 _SEPARATORS = re.compile(r"[\s.\-]")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -23,20 +27,14 @@ class FnrProblem(Enum):
     BAD_CONTROL_DIGITS = "bad_control_digits"
 
 
-def _control_digit(digits: str, weights: tuple[int, ...]) -> int | None:
-    """11 minus the weighted sum mod 11; 11 counts as 0, and 10 means no number can end so."""
-    remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
-    k = (11 - remainder) % 11
-    return None if k == 10 else k
-
-
 def with_control_digits(first_nine: str) -> str | None:
     """The whole number for nine digits, or None when no valid number starts with them."""
-    k1 = _control_digit(first_nine, _K1_WEIGHTS)
-    if k1 is None:
+    # stdnum answers "10" where no single control digit fits.
+    k1 = calc_check_digit1(first_nine)
+    if len(k1) != 1:
         return None
-    k2 = _control_digit(first_nine + str(k1), _K2_WEIGHTS)
-    return None if k2 is None else f"{first_nine}{k1}{k2}"
+    k2 = calc_check_digit2(first_nine + k1)
+    return None if len(k2) != 1 else f"{first_nine}{k1}{k2}"
 
 
 def _date_exists(day: int, month: int, two_digit_year: int) -> bool:

@@ -1,6 +1,7 @@
 """Replies about commands: the ``!hjelp`` overview, help for one command, and unknown commands.
 
 This module only connects the registry to :mod:`texts`; every word a person reads is there.
+The registry holds the bokmål texts (message ids); they are translated here, when shown.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from samsnakk_bot.domain.commands import (
     ParsedCommand,
     parse_command,
 )
+from samsnakk_bot.domain.i18n import _
 from samsnakk_bot.domain.replies import Reply
 
 HELP_COMMAND = "hjelp"
 
 
 def _entries(specs: list[CommandSpec]) -> list[tuple[str, str]]:
-    return [(spec.usage, spec.summary) for spec in specs]
+    return [(_(spec.usage), _(spec.summary)) for spec in specs]
 
 
 def render_help(registry: CommandRegistry, role: str | None, where: str) -> Reply:
@@ -43,7 +45,7 @@ def render_command_help(registry: CommandRegistry, name: str) -> Reply:
     if found is None or (found.args and is_group):
         return render_unknown(registry, parsed, asking_for_help=True)
     spec = found.spec
-    return texts.command_help(spec.usage, spec.details, spec.example, spec.aliases)
+    return texts.command_help(_(spec.usage), _(spec.details), _(spec.example), spec.aliases)
 
 
 def render_unknown(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samsnakk_bot.domain.brukerrom import Target, people_readings
+from samsnakk_bot.domain.folding import fold_letters
 
 KEYWORDS = ("sted", "video", "med", "ansvarlig", "forberedelse")
 
@@ -58,10 +58,7 @@ def parse_options(words: Sequence[str]) -> MeetingOptions:
 
 def normalise_step(text: str) -> str | None:
     """``Ny behandler`` / ``ny-behandler`` / ``gjennomført`` → the step key, if there is one."""
-    folded = unicodedata.normalize("NFKD", text.strip().lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("ø", "o").replace("æ", "ae").replace("å", "a")
-    folded = re.sub(r"[\s_]+", "-", folded)
+    folded = re.sub(r"[\s_]+", "-", fold_letters(text.strip()))
     for step in STEPS:
         if folded == step or folded.replace("-", "") == step.replace("-", ""):
             return step

@@ -9,6 +9,7 @@ notification.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +27,16 @@ class Reply:
     def __post_init__(self) -> None:
         if not self.body.strip():
             raise ValueError("a reply needs a non-empty body")
+
+
+def reply_content(reply: Reply) -> dict[str, Any]:
+    """Answers to a command are notices; anything that needs a person's answer mentions them."""
+    content: dict[str, Any] = {
+        "msgtype": "m.text" if reply.mentions else "m.notice",
+        "body": reply.body,
+        "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
+    }
+    if reply.html:
+        content["format"] = "org.matrix.custom.html"
+        content["formatted_body"] = reply.html
+    return content

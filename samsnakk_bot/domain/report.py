@@ -37,7 +37,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Final
 
-from samsnakk_bot.domain.dates import MONTHS, OSLO
+from samsnakk_bot.domain.dates import MONTHS
+from samsnakk_bot.domain.timezone import OSLO
 
 SUPPRESS_BELOW: Final = 5
 SUPPRESSED: Final = "<5"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -224,7 +224,7 @@ class AntispamRoutes:
             await self._audit_refusal(question, decision.reason, {"federated": True})
         return _forbidden(decision.reason)
 
-    async def _within_deadline(self, work: Coroutine[Any, Any, _T], seconds: float) -> _T:
+    async def _within_deadline(self, work: Awaitable[_T], seconds: float) -> _T:
         """Wait at most ``seconds`` for ``work``, but never cancel it.
 
         Cancelling a database call half-way (e.g. inside SQLite's BEGIN IMMEDIATE) can leave a

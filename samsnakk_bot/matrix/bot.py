@@ -27,7 +27,8 @@ from nio import (
 
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain.polls import POLL_RESPONSE, read_response
-from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.replies import Reply, reply_content
+from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.matrix.as_http import AppserviceHttp, MatrixHttpError
 from samsnakk_bot.matrix.client import AppserviceClient
 from samsnakk_bot.matrix.cross_signing import (
@@ -37,7 +38,7 @@ from samsnakk_bot.matrix.cross_signing import (
     ensure_cross_signed,
 )
 from samsnakk_bot.matrix.device import choose_device, ensure_device, register_bot
-from samsnakk_bot.matrix.sender import GuardedSender, KeySharing, PlaintextRefused
+from samsnakk_bot.matrix.sender import GuardedSender, KeySharing
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -76,19 +77,6 @@ MessageHandler = Callable[[IncomingText], Awaitable[Reply | None]]
 PollHandler = Callable[[IncomingPollAnswer], Awaitable[Reply | None]]
 GreetingFactory = Callable[[str], Awaitable[Reply | None]]
 DeviceListsChanged = Callable[[list[str]], None]
-
-
-def reply_content(reply: Reply) -> dict[str, Any]:
-    """Answers to a command are notices; anything that needs a person's answer mentions them."""
-    content: dict[str, Any] = {
-        "msgtype": "m.text" if reply.mentions else "m.notice",
-        "body": reply.body,
-        "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
-    }
-    if reply.html:
-        content["format"] = "org.matrix.custom.html"
-        content["formatted_body"] = reply.html
-    return content
 
 
 class _RecentIds:

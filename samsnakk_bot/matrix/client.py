@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from nio import AsyncClient, AsyncClientConfig, JoinedMembersResponse, MatrixRoom
 
 
-class AppserviceClient(AsyncClient):
+# nio ships no types, so AsyncClient is Any to mypy; subclassing it is the point of this module.
+class AppserviceClient(AsyncClient):  # type: ignore[misc]
     """AsyncClient that adds ``user_id`` and ``device_id`` to every client-server request.
 
     With MSC4190, Synapse identifies the appservice user and device by these two query

@@ -7,7 +7,6 @@ its own device with the self-signing key, and keeps the private keys encrypted i
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from dataclasses import dataclass
@@ -21,8 +20,9 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from samsnakk_bot.crypto.labels import bot_secret_aad
 from samsnakk_bot.matrix.as_http import AppserviceHttp
-from samsnakk_bot.matrix.canonical_json import signable
+from samsnakk_bot.matrix.signatures import b64, signable, unb64
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ class SecretStore(Protocol):
 class Cipher(Protocol):
     def encrypt(self, plaintext: bytes, associated_data: bytes) -> bytes: ...
     def decrypt(self, blob: bytes, associated_data: bytes) -> bytes: ...
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ class CrossSigningKeys:
     @classmethod
     def from_bytes(cls, raw: bytes) -> CrossSigningKeys:
         seeds = json.loads(raw)
-        return cls(*(SigningKey.from_seed(_unb64(seeds[u])) for u in USAGES))
+        return cls(*(SigningKey.from_seed(unb64(seeds[u])) for u in USAGES))
 
     def key_object(self, usage: str, user_id: str) -> dict[str, Any]:
         key: SigningKey = getattr(self, usage)
@@ -111,10 +107,6 @@ class CrossSigningKeys:
         return obj if usage == "master" else self.master.sign(obj, user_id)
 
 
-def _unb64(s: str) -> bytes:
-    return base64.b64decode(s + "=" * (-len(s) % 4))
-
-
 @dataclass(frozen=True)
 class CrossSigningStatus:
     master_key: str
@@ -123,19 +115,21 @@ class CrossSigningStatus:
     signed_device: bool
 
 
-def _aad(user_id: str) -> bytes:
-    return f"bot_secret:{SECRET_NAME}:{user_id}".encode()
-
-
 async def _load_or_create(
     store: SecretStore, cipher: Cipher, user_id: str, now_ms: int
 ) -> tuple[CrossSigningKeys, bool]:
     blob = await store.get(SECRET_NAME)
     if blob is not None:
-        return CrossSigningKeys.from_bytes(cipher.decrypt(blob, _aad(user_id))), False
+        return CrossSigningKeys.from_bytes(
+            cipher.decrypt(blob, bot_secret_aad(SECRET_NAME, user_id))
+        ), False
     keys = CrossSigningKeys.generate()
     # Persist before uploading: keys the server knows but we lost could never sign a device.
-    await store.put(SECRET_NAME, cipher.encrypt(keys.to_bytes(), _aad(user_id)), now_ms)
+    await store.put(
+        SECRET_NAME,
+        cipher.encrypt(keys.to_bytes(), bot_secret_aad(SECRET_NAME, user_id)),
+        now_ms,
+    )
     return keys, True
 
 

@@ -7,31 +7,11 @@ not trusted to have done it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from samsnakk_bot.domain.trust import DeviceKeys, PublishedIdentity
-from samsnakk_bot.matrix.canonical_json import signable
-
-
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-
-
-def _verify(obj: dict[str, Any], user_id: str, key_id: str, public: str) -> bool:
-    signature = obj.get("signatures", {}).get(user_id, {}).get(key_id)
-    if not isinstance(signature, str):
-        return False
-    try:
-        Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(_unb64(signature), signable(obj))
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
+from samsnakk_bot.matrix.signatures import signed_by as _verify
 
 
 def _only_key(obj: dict[str, Any], user_id: str, usage: str) -> str | None:

@@ -26,7 +26,8 @@ from samsnakk_bot.domain.access import (
     decide_invite,
     decide_join,
 )
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
+from samsnakk_bot.domain.lifecycle import is_open
+from samsnakk_bot.services.store_ports import BrukerromStore, ParticipantStore
 
 
 class AdminMembers(Protocol):
@@ -51,8 +52,8 @@ class _Cached:
 class AccessService:
     def __init__(
         self,
-        brukerrom: BrukerromRepo,
-        participants: ParticipantRepo,
+        brukerrom: BrukerromStore,
+        participants: ParticipantStore,
         bot_user_id: str,
         monotonic: Callable[[], float] = time.monotonic,
         cache_ttl_s: float = DEFAULT_CACHE_TTL_S,
@@ -100,7 +101,7 @@ class AccessService:
         people = await self._participants.in_room(room_id, only_approved=True)
         access = RoomAccess(
             is_brukerrom=True,
-            closed=room.state == "closed",
+            closed=not is_open(room.state),
             approved=frozenset(p.user_id for p in people),
             bot=self._bot,
             history_visibility=self._history,

@@ -18,12 +18,13 @@ from samsnakk_bot.domain.directory import (
     merged_values,
     parse_fields,
 )
+from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Organisation, Organisations
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.ports import Audit
 from samsnakk_bot.services.room_common import CommandProblem, guarded
-from samsnakk_bot.store.directory import DirectoryEntry, DirectoryRepo
+from samsnakk_bot.services.store_ports import DirectoryStore
 
 OrgOf = Callable[[CommandContext], Awaitable[Organisation]]
 
@@ -32,7 +33,7 @@ class AdminKatalog:
     def __init__(
         self,
         org_of: OrgOf,
-        directory: DirectoryRepo,
+        directory: DirectoryStore,
         organisations: Organisations,
         audit: Audit,
         clock: Clock,

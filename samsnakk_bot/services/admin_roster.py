@@ -6,14 +6,13 @@ fresh every time: a removed admin loses access at once, not after a cache expire
 
 from __future__ import annotations
 
-from samsnakk_bot.domain.admins import org_admins
+from samsnakk_bot.domain.admins import is_admin_anywhere, org_admins
 from samsnakk_bot.policies import HELSEFELLESSKAP_ID, Policies
-from samsnakk_bot.store.accounts import AccountRepo
-from samsnakk_bot.store.admin_rooms import AdminRoomRepo
+from samsnakk_bot.services.store_ports import AccountStore, AdminRoomStore
 
 
 class AdminRoster:
-    def __init__(self, policies: Policies, accounts: AccountRepo, rooms: AdminRoomRepo) -> None:
+    def __init__(self, policies: Policies, accounts: AccountStore, rooms: AdminRoomStore) -> None:
         self._policies = policies
         self._accounts = accounts
         self.rooms = rooms
@@ -41,7 +40,4 @@ class AdminRoster:
     async def is_admin_anywhere(self, user_id: str) -> bool:
         orgs = self._policies.organisations
         ids = [o.id for o in orgs.organisations] + [HELSEFELLESSKAP_ID]
-        for org_id in ids:
-            if user_id in await self.admins_of(org_id):
-                return True
-        return False
+        return is_admin_anywhere(user_id, [await self.admins_of(org_id) for org_id in ids])

@@ -13,22 +13,33 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from samsnakk_bot.domain import texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.crypto.labels import request_note_aad
+from samsnakk_bot.domain import lifecycle, texts
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.brukerrom import classify_target, is_expired, parse_number
+from samsnakk_bot.domain.i18n import speaking
+from samsnakk_bot.domain.lifecycle import (
+    IllegalTransition,
+    ParticipantEvent,
+    ParticipantRole,
+    RequestEvent,
+    RequestStatus,
+)
 from samsnakk_bot.domain.polls import POLL_START, poll_start, request_answer_ids
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom, ParticipantRequest
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.people import Found
-from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.brukerrom import Brukerrom, ParticipantRequest
+from samsnakk_bot.services.room_common import (
+    CommandProblem,
+    RoomDeps,
+    RoomUseCase,
+    guarded,
+    refusal,
+)
 
 log = logging.getLogger(__name__)
-
-
-def _aad(room_id: str) -> bytes:
-    return f"request_note:{room_id}".encode()
 
 
 class ApprovalService(RoomUseCase):
@@ -60,12 +71,12 @@ class ApprovalService(RoomUseCase):
         pending = await self.d.requests.pending_for(room.room_id, candidate)
         if pending is not None:
             return texts.already_requested(name, pending.number)
-        if ctx.sender == room.bruker_user_id and room.state == "active":
+        if ctx.sender == room.bruker_user_id and lifecycle.takes_decisions(room.state):
             request = await self.queue(room.room_id, candidate, ctx.sender, note, prompt=False)
             await self._approve(room, request, ctx.sender)
             return texts.approved_ack(request.number, name)
         request = await self.queue(room.room_id, candidate, ctx.sender, note)
-        if room.state != "active":
+        if not lifecycle.takes_decisions(room.state):
             return texts.request_queued(request.number, name)
         return None
 
@@ -75,7 +86,7 @@ class ApprovalService(RoomUseCase):
         now = self.d.clock.now_ms()
         approval = self.d.policies.policy.approval
         expires = now + int(approval.request_expiry.total_seconds() * 1000)
-        note_enc = self.d.cipher.encrypt_text(note, _aad(room_id)) if note else None
+        note_enc = self.d.cipher.encrypt_text(note, request_note_aad(room_id)) if note else None
         request = await self.d.requests.create(
             room_id, candidate, requester, note_enc, now, expires
         )
@@ -88,14 +99,14 @@ class ApprovalService(RoomUseCase):
         )
         self.schedule(request)
         room = await self.d.brukerrom.get(room_id)
-        if prompt and room is not None and room.state == "active":
+        if prompt and room is not None and lifecycle.takes_decisions(room.state):
             await self.prompt(room, request)
         return request
 
     async def prompt(self, room: Brukerrom, request: ParticipantRequest) -> None:
         assert room.bruker_user_id is not None
         note = (
-            self.d.cipher.decrypt_text(request.note_enc, _aad(room.room_id))
+            self.d.cipher.decrypt_text(request.note_enc, request_note_aad(room.room_id))
             if request.note_enc
             else None
         )
@@ -124,7 +135,7 @@ class ApprovalService(RoomUseCase):
 
     async def prompt_queued(self, room_id: str) -> None:
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state != "active":
+        if room is None or not lifecycle.takes_decisions(room.state):
             return
         for request in await self.d.requests.pending(room_id):
             if request.prompt_event_id is None:
@@ -143,7 +154,7 @@ class ApprovalService(RoomUseCase):
         request = await self.d.requests.get(room.room_id, number)
         if request is None:
             raise CommandProblem(texts.unknown_request(number))
-        if request.status != "pending":
+        if not lifecycle.is_pending(request.status):
             raise CommandProblem(texts.request_not_pending(number))
         if is_expired(request.expires_ms, self.d.clock.now_ms()):
             await self.expire(request.id)
@@ -152,7 +163,7 @@ class ApprovalService(RoomUseCase):
 
     async def godkjenn(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx, open_only=True)
-        if room.state != "active":
+        if not lifecycle.takes_decisions(room.state):
             raise CommandProblem(texts.CONSENT_NEEDED_FIRST)
         request = await self._pending_request(ctx, room)
         await self._approve(room, request, ctx.sender)
@@ -163,14 +174,18 @@ class ApprovalService(RoomUseCase):
 
     async def _approve(self, room: Brukerrom, request: ParticipantRequest, by: str) -> None:
         now = self.d.clock.now_ms()
-        if not await self.d.requests.decide(request.id, "approved", by, now):
+        try:
+            lifecycle.approve(room.state, request.status)
+        except IllegalTransition as illegal:
+            raise CommandProblem(refusal(illegal, request.number)) from illegal
+        if not await self.d.requests.decide(request.id, RequestEvent.APPROVE, by, now):
             raise CommandProblem(texts.request_not_pending(request.number))
         self._unschedule(request.id)
         candidate = request.candidate_user_id
         await self.d.participants.approve(
             room.room_id,
             candidate,
-            "deltaker",
+            ParticipantRole.DELTAKER,
             now,
             proposed_by=request.requested_by,
             proposed_ms=request.created_ms,
@@ -187,13 +202,13 @@ class ApprovalService(RoomUseCase):
         await self.d.actions.invite(room.room_id, candidate)
         await self.audit(room.room_id, self.d.bot_user_id, "invited", subject=candidate)
         if request.requested_by != by:
-            await self._tell_requester(request, texts.request_approved, "approved")
+            await self._tell_requester(request, texts.request_approved, RequestStatus.APPROVED)
 
     async def avsla(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx, open_only=True)
         request = await self._pending_request(ctx, room)
         if not await self.d.requests.decide(
-            request.id, "rejected", ctx.sender, self.d.clock.now_ms()
+            request.id, RequestEvent.REFUSE, ctx.sender, self.d.clock.now_ms()
         ):
             raise CommandProblem(texts.request_not_pending(request.number))
         self._unschedule(request.id)
@@ -210,7 +225,7 @@ class ApprovalService(RoomUseCase):
             request.requested_by,
             Kind.REQUEST_OUTCOME,
             room.room_id,
-            f"request{request.id}:rejected",
+            f"request{request.id}:{RequestStatus.REJECTED}",
         )
         return texts.request_rejected(request.requested_by, request.number, name)
 
@@ -229,7 +244,9 @@ class ApprovalService(RoomUseCase):
         if user == room.bruker_user_id:
             raise CommandProblem(texts.CANNOT_REMOVE_BRUKER)
         name = await self.d.people.name(user)
-        ended = await self.d.participants.end(room.room_id, user, "removed", self.now())
+        ended = await self.d.participants.end(
+            room.room_id, user, ParticipantEvent.REMOVE, self.now()
+        )
         if not ended and user not in await self.d.actions.joined_members(room.room_id):
             raise CommandProblem(texts.not_in_room(name))
         self.d.access.invalidate(room.room_id)
@@ -274,22 +291,28 @@ class ApprovalService(RoomUseCase):
 
     async def _remind_job(self, request_id: int) -> None:
         try:
-            await self.remind(request_id)
+            with speaking(await self._request_language(request_id)):
+                await self.remind(request_id)
         except Exception:
             log.exception("reminder for request %s failed", request_id)
 
     async def _expire_job(self, request_id: int) -> None:
         try:
-            await self.expire(request_id)
+            with speaking(await self._request_language(request_id)):
+                await self.expire(request_id)
         except Exception:
             log.exception("expiry of request %s failed", request_id)
 
+    async def _request_language(self, request_id: int) -> str | None:
+        request = await self.d.requests.by_id(request_id)
+        return await self.room_language(request.room_id) if request is not None else None
+
     async def remind(self, request_id: int) -> None:
         request = await self.d.requests.by_id(request_id)
-        if request is None or request.status != "pending":
+        if request is None or not lifecycle.is_pending(request.status):
             return
         room = await self.d.brukerrom.get(request.room_id)
-        if room is None or room.state != "active" or room.bruker_user_id is None:
+        if room is None or not lifecycle.takes_decisions(room.state) or room.bruker_user_id is None:
             return
         if not await self.d.requests.mark_reminded(request_id, self.d.clock.now_ms()):
             return
@@ -303,12 +326,13 @@ class ApprovalService(RoomUseCase):
 
     async def expire(self, request_id: int) -> None:
         request = await self.d.requests.by_id(request_id)
-        if request is None or request.status != "pending":
+        if request is None or not lifecycle.is_pending(request.status):
             return
         if not is_expired(request.expires_ms, self.d.clock.now_ms()):
             self.schedule(request)  # fired early (clock skew): try again at the right time
             return
-        if not await self.d.requests.decide(request_id, "expired", None, self.d.clock.now_ms()):
+        now = self.d.clock.now_ms()
+        if not await self.d.requests.decide(request_id, RequestEvent.EXPIRE, None, now):
             return
         self._unschedule(request_id)
         await self.audit(
@@ -318,10 +342,13 @@ class ApprovalService(RoomUseCase):
             subject=request.candidate_user_id,
             details={"number": request.number},
         )
-        await self._tell_requester(request, texts.request_expired, "expired")
+        await self._tell_requester(request, texts.request_expired, RequestStatus.EXPIRED)
 
     async def _tell_requester(
-        self, request: ParticipantRequest, reply: Callable[[str, int, str], Reply], outcome: str
+        self,
+        request: ParticipantRequest,
+        reply: Callable[[str, int, str], Reply],
+        outcome: RequestStatus,
     ) -> None:
         """The outcome in the room (mentioning the requester), and a varsel to them."""
         name = await self.d.people.name(request.candidate_user_id)
@@ -335,7 +362,8 @@ class ApprovalService(RoomUseCase):
 
     async def cancel_all(self, room_id: str, actor: str) -> None:
         for request in await self.d.requests.pending(room_id):
-            if await self.d.requests.decide(request.id, "cancelled", actor, self.d.clock.now_ms()):
+            now = self.d.clock.now_ms()
+            if await self.d.requests.decide(request.id, RequestEvent.WITHDRAW, actor, now):
                 self._unschedule(request.id)
                 await self.audit(
                     room_id,

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.audit_checkpoints import Checkpoint, Gap, checkpoint_line, due, find_gap
+from samsnakk_bot.domain.records import AuditEntry
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.store.audit import AuditEntry
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
-from samsnakk_bot.domain import texts
+from samsnakk_bot.domain import lifecycle, texts
 from samsnakk_bot.domain.brukerrom import (
     MEGOLM,
     RomNyProblem,
@@ -22,12 +22,16 @@ from samsnakk_bot.domain.brukerrom import (
     power_levels,
     room_name,
 )
+from samsnakk_bot.domain.i18n import current as current_language
+from samsnakk_bot.domain.i18n import speaking
+from samsnakk_bot.domain.lifecycle import ParticipantEvent, ParticipantRole, RoomEvent
 from samsnakk_bot.domain.onboarding_link import OnboardingLinks
 from samsnakk_bot.domain.polls import POLL_START, poll_start
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
+from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.domain.varsler import Kind
-from samsnakk_bot.matrix.sender import PlaintextRefused
 from samsnakk_bot.services.approvals import ApprovalService
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.idporten import IdPortenAccounts
@@ -40,7 +44,6 @@ from samsnakk_bot.services.room_common import (
     guarded,
     oslo_when,
 )
-from samsnakk_bot.store.brukerrom import Brukerrom
 
 log = logging.getLogger(__name__)
 LOG_LIMIT = 200
@@ -168,11 +171,11 @@ class BrukerromService(RoomUseCase):
         now = self.now()
         await self.d.rooms.upsert_kind(room_id, "brukerrom", now_ms=now)
         await self.d.rooms.set_encrypted(room_id, MEGOLM, now)
-        state = "awaiting_consent" if bruker else "awaiting_bruker"
+        state = lifecycle.state_at_creation(bruker is not None)
         await self.d.brukerrom.create(room_id, label, creator, bruker, state, now)
         if bruker is not None:
             await self.d.participants.approve(
-                room_id, bruker, "bruker", now, proposed_by=creator, proposed_ms=now
+                room_id, bruker, ParticipantRole.BRUKER, now, proposed_by=creator, proposed_ms=now
             )
             if await self.d.accounts.get(bruker) is None:
                 await self.d.accounts.upsert(bruker, "bruker", None, None, now)
@@ -207,28 +210,27 @@ class BrukerromService(RoomUseCase):
         if await self.d.polls.has_consent_poll(room.room_id):
             return  # a rejoin or a replayed join: the question is already in the room
         creator = await self.d.people.describe(room.creator_user_id)
-        await self._say_patiently(
-            room.room_id,
-            texts.consent_prompt_from(room.bruker_user_id, creator, self._consent_text()),
-        )
+        with speaking(await self.room_language(room.room_id)):
+            text, _version = self._consent_text()
+            prompt = texts.consent_prompt_from(room.bruker_user_id, creator, text)
+            poll = poll_start(
+                texts.consent_poll_question(creator),
+                [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
+                texts.CONSENT_POLL_FALLBACK,
+            )
+        await self._say_patiently(room.room_id, prompt)
         await self.d.notify.notify(
             room.bruker_user_id, Kind.APPROVAL_PROMPT, room.room_id, f"consent:{room.room_id}"
-        )
-        poll = poll_start(
-            texts.consent_poll_question(creator),
-            [("ja", texts.CONSENT_POLL_YES), ("nei", texts.CONSENT_POLL_NO)],
-            texts.CONSENT_POLL_FALLBACK,
         )
         event_id = await self.d.actions.say_event(room.room_id, POLL_START, poll)
         await self.d.polls.add(event_id, room.room_id, "consent", None, self.now())
 
     async def samtykke_ja(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        version = self.d.policies.policy.consent.version
+        _text, version = self._consent_text()  # the language version the bruker is shown
+        lifecycle.consent(room.state)  # an illegal move is answered by ``guarded``
         if not await self.d.brukerrom.record_consent(room.room_id, version, self.now()):
-            raise CommandProblem(
-                texts.ROOM_CLOSED if room.state == "closed" else texts.CONSENT_NOT_PENDING
-            )
+            raise CommandProblem(texts.CONSENT_NOT_PENDING)  # answered twice at once
         await self.audit(room.room_id, ctx.sender, "consent_given", details={"version": version})
         # Re-read: offboarding may have handed the room over, or be under way right now.
         room = await self.d.brukerrom.get(room.room_id) or room
@@ -239,7 +241,7 @@ class BrukerromService(RoomUseCase):
         await self.d.participants.approve(
             room.room_id,
             room.creator_user_id,
-            "creator",
+            ParticipantRole.CREATOR,
             now,
             proposed_by=room.creator_user_id,
             proposed_ms=room.created_ms,
@@ -264,51 +266,51 @@ class BrukerromService(RoomUseCase):
 
     async def samtykke_nei(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        if room.state != "awaiting_consent":
-            raise CommandProblem(
-                texts.CONSENT_NOT_PENDING if room.state == "active" else texts.ROOM_CLOSED
-            )
+        lifecycle.refuse_consent(room.state)  # an illegal move is answered by ``guarded``
         await self.audit(room.room_id, ctx.sender, "consent_refused")
         await self.d.actions.say(room.room_id, texts.consent_refused_room())
-        await self.close(room, ctx.sender)
+        await self.close(room, ctx.sender, RoomEvent.REFUSE_CONSENT)
         await self.tell_dm(
             room.creator_user_id, texts.consent_refused_to_creator(self.name_of(room))
         )
         return None
 
     async def samtykke_vis(self, ctx: CommandContext) -> Reply:
-        consent = self.d.policies.policy.consent
-        return texts.consent_text(self._consent_text(), consent.version)
+        text, version = self._consent_text()
+        return texts.consent_text(text, version)
 
-    def _consent_text(self) -> str:
-        """The policy's text and what the bot keeps, with the periods of the retention policy."""
+    def _consent_text(self) -> tuple[str, str]:
+        """(text, version) in the language being spoken: the policy's text in that language and
+        what the bot keeps, with the periods of the retention policy. The version names the
+        language of the text («3-nn»), so the consent records which one was shown."""
         policy = self.d.policies.policy
-        return texts.consent_with_storage(
-            policy.consent.text, policy.retention.inactivity.days, policy.retention.audit_log.days
+        text, version = policy.consent.in_language(current_language())
+        storage = texts.consent_with_storage(
+            text, policy.retention.inactivity.days, policy.retention.audit_log.days
         )
+        return storage, version
 
     async def samtykke_trekk(self, ctx: CommandContext) -> Reply | None:
         room = await self.bruker_room(ctx)
-        if room.state == "closed":
-            raise CommandProblem(texts.ROOM_CLOSED)
+        lifecycle.withdraw_consent(room.state)  # an illegal move is answered by ``guarded``
         await self.audit(room.room_id, ctx.sender, "consent_withdrawn")
         await self.d.actions.say(
             room.room_id, texts.consent_withdrawn(await self.d.people.name(ctx.sender))
         )
         members = [p.user_id for p in await self.d.participants.in_room(room.room_id)]
-        await self.close(room, ctx.sender)
+        await self.close(room, ctx.sender, RoomEvent.WITHDRAW_CONSENT)
         for user in members:
             if user != ctx.sender:
                 await self.tell_dm(user, texts.consent_withdrawn_to_member(self.name_of(room)))
         return None
 
-    async def close(self, room: Brukerrom, actor: str) -> None:
+    async def close(self, room: Brukerrom, actor: str, event: RoomEvent = RoomEvent.CLOSE) -> None:
         """Archive: everyone but the bot removed, requests cancelled, name marked, tombstoned."""
         now = self.now()
-        if not await self.d.brukerrom.close(room.room_id, now):
+        if not await self.d.brukerrom.close(room.room_id, now, event):
             return  # someone else closed it a moment ago: do not kick and announce twice
         for p in await self.d.participants.in_room(room.room_id):
-            await self.d.participants.end(room.room_id, p.user_id, "removed", now)
+            await self.d.participants.end(room.room_id, p.user_id, ParticipantEvent.REMOVE, now)
         await self.approvals.cancel_all(room.room_id, actor)
         for hook in self.on_close:
             await hook(room.room_id, actor)
@@ -344,7 +346,7 @@ class BrukerromService(RoomUseCase):
         for p in await self.d.participants.in_room(room.room_id):
             proposed_by = (
                 await self.d.people.name(p.proposed_by)
-                if p.proposed_by and p.role == "deltaker"
+                if p.proposed_by and p.role == ParticipantRole.DELTAKER
                 else None
             )
             rows.append(
@@ -361,7 +363,10 @@ class BrukerromService(RoomUseCase):
         room = await self.room_of(ctx)
         if ctx.sender == room.bruker_user_id:
             raise CommandProblem(texts.BRUKER_CANNOT_LEAVE)
-        if not await self.d.participants.end(room.room_id, ctx.sender, "left", self.now()):
+        ended = await self.d.participants.end(
+            room.room_id, ctx.sender, ParticipantEvent.LEAVE, self.now()
+        )
+        if not ended:
             raise CommandProblem(texts.not_in_room(await self.d.people.name(ctx.sender)))
         self.d.access.invalidate(room.room_id)
         name = await self.d.people.name(ctx.sender)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bridge.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
+from samsnakk_bot.crypto.labels import email_aad
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
+from samsnakk_bot.domain.records import Meeting
 from samsnakk_bot.services.people import People
-from samsnakk_bot.services.varsler import VarselService, email_aad
-from samsnakk_bot.store import AccountRepo
-from samsnakk_bot.store.brukerrom import ParticipantRepo
-from samsnakk_bot.store.meetings import Meeting, MeetingRepo
+from samsnakk_bot.services.store_ports import AccountStore, MeetingStore, ParticipantStore
+from samsnakk_bot.services.varsler import VarselService
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,12 @@ class MeetingCalendar:
     def __init__(
         self,
         varsler: VarselService,
-        meetings: MeetingRepo,
-        accounts: AccountRepo,
+        meetings: MeetingStore,
+        accounts: AccountStore,
         people: People,
         organizer_email: str,
         tasks: TaskGroup,
-        participants: ParticipantRepo,
+        participants: ParticipantStore,
     ) -> None:
         self._participants = participants
         self._varsler = varsler
@@ -70,7 +70,8 @@ class MeetingCalendar:
                 # Their own invitation: the name they go by, no Matrix ID in a mail (D29).
                 attendees=((address, await self._people.greeting_name(answer.user_id)),),
             )
-            ics = ics_cancel(event) if method == "CANCEL" else ics_request(event)
+            stamp = datetime.fromtimestamp(self._varsler.d.clock.now_ms() / 1000, UTC)
+            ics = ics_cancel(event, stamp) if method == "CANCEL" else ics_request(event, stamp)
             key = f"meeting{meeting.id}:seq{meeting.sequence}:{method}"
             sent += await self._varsler.enqueue_calendar(answer.user_id, key, ics)
         return sent

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.answers import read_answer
 from samsnakk_bot.domain.commands import (
     IN_BRUKERROM,
@@ -21,13 +21,15 @@ from samsnakk_bot.domain.commands import (
     PLACES,
     CommandMatch,
     CommandRegistry,
+    ParsedCommand,
     default_registry,
     parse_command,
 )
 from samsnakk_bot.domain.help import render_command_help, render_help, render_unknown
+from samsnakk_bot.domain.i18n import speaking
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.store import AccountRepo, RoomRepo
+from samsnakk_bot.services.store_ports import AccountStore, RoomStore
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ CommandHandler = Callable[[CommandContext], Awaitable[Reply | None]]
 RefusalHook = Callable[[str, str, str], Awaitable[Reply | None]]
 # A sender's role for the commands' audiences (``None``: unknown, or none any more).
 RoleResolver = Callable[[str], Awaitable[str | None]]
+# (sender, room_id, where): the language to answer in (services/languages.py).
+LanguageResolver = Callable[[str, str, str], Awaitable[str]]
 # (sender, room_id, body): plain text in a brukerrom, e.g. a «ja» to a pending question (D142).
 PlainTextHandler = Callable[[str, str, str], Awaitable[Reply | None]]
 
@@ -54,8 +58,8 @@ PlainTextHandler = Callable[[str, str, str], Awaitable[Reply | None]]
 class CommandService:
     def __init__(
         self,
-        accounts: AccountRepo,
-        rooms: RoomRepo,
+        accounts: AccountStore,
+        rooms: RoomStore,
         metrics: Metrics,
         registry: CommandRegistry | None = None,
     ) -> None:
@@ -66,6 +70,7 @@ class CommandService:
         self._handlers: dict[str, CommandHandler] = {"hjelp": self._hjelp}
         self._on_refused: RefusalHook | None = None
         self._role_of: RoleResolver | None = None
+        self._language_of: LanguageResolver | None = None
         self._plain_text: PlainTextHandler | None = None
 
     def on_refused(self, hook: RefusalHook) -> None:
@@ -78,6 +83,10 @@ class CommandService:
     def set_role_resolver(self, resolver: RoleResolver) -> None:
         """Where a sender's role comes from; without one, the dev stack's ``accounts.role``."""
         self._role_of = resolver
+
+    def set_language_resolver(self, resolver: LanguageResolver) -> None:
+        """Whose language an answer is in; without one, bokmål."""
+        self._language_of = resolver
 
     async def _role(self, sender: str) -> str | None:
         if self._role_of is not None:
@@ -99,6 +108,21 @@ class CommandService:
             return None  # not a room we serve; say nothing rather than leak anything
         if where == IN_DM and record is not None and record.dm_user_id != sender:
             return None  # a DM serves exactly one person
+        language = None
+        if self._language_of is not None:
+            language = await self._language_of(sender, room_id, where)
+        with speaking(language):
+            return await self._answer(sender, room_id, where, body, parsed, started)
+
+    async def _answer(
+        self,
+        sender: str,
+        room_id: str,
+        where: str,
+        body: str,
+        parsed: ParsedCommand | None,
+        started: float,
+    ) -> Reply | None:
         if parsed is None:
             if where == IN_DM:
                 return texts.not_a_command_in_dm()

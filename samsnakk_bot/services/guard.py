@@ -25,12 +25,13 @@ from samsnakk_bot.domain.guarded_state import (
     predecessor_of,
     successor_of,
 )
+from samsnakk_bot.domain.lifecycle import ParticipantEvent, RoomState, is_open
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.admin_roster import AdminRoster
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.ports import RoomMember
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
+from samsnakk_bot.services.store_ports import RefusedRooms
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class Guard(RoomUseCase):
         tasks: TaskGroup,
         access: AccessService,
         roster: AdminRoster,
-        refused: RefusedRoomRepo,
+        refused: RefusedRooms,
     ) -> None:
         super().__init__(deps)
         self._rooms = rooms
@@ -109,7 +110,9 @@ class Guard(RoomUseCase):
 
     async def _maybe_prompt_consent(self, room_id: str, user: str) -> None:
         room = await self.d.brukerrom.get(room_id)
-        if room is not None and user == room.bruker_user_id and room.state == "awaiting_consent":
+        if room is None or user != room.bruker_user_id:
+            return
+        if room.state == RoomState.AWAITING_CONSENT:
             self._tasks.spawn(self._rooms.post_consent_prompt(room), "consent prompt")
 
     async def _remove(self, access: RoomAccess, room_id: str, user: str, by: str) -> None:
@@ -135,7 +138,7 @@ class Guard(RoomUseCase):
         room = await self.d.brukerrom.get(room_id)
         bruker = room.bruker_user_id if room else None
         if user != bruker and await self.d.participants.end(
-            room_id, user, "left", self.d.clock.now_ms()
+            room_id, user, ParticipantEvent.LEAVE, self.d.clock.now_ms()
         ):
             self.d.access.invalidate(room_id)
         await self.audit(room_id, user, "left")
@@ -177,7 +180,7 @@ class Guard(RoomUseCase):
         """An upgrade made with the bot's token moves the room's alias to the successor."""
         room_id = str(event.get("room_id"))
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state == "closed" or self._access.upgrading(room_id):
+        if room is None or not is_open(room.state) or self._access.upgrading(room_id):
             return
         server = self.d.bot_user_id.split(":", 1)[1]
         alias = f"#{self.d.policies.policy.room.alias_prefix}{room.label}:{server}"

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import ROOMS_WITH_BRUKER
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
 
@@ -37,11 +38,11 @@ class IdentityNotices(RoomUseCase):
 
     async def _open_rooms_of(self, user_id: str) -> list[tuple[str, str | None]]:
         rooms: dict[str, str | None] = {}
-        for room in await self.d.brukerrom.list_all(("awaiting_consent", "active")):
+        for room in await self.d.brukerrom.list_all(ROOMS_WITH_BRUKER):
             if room.bruker_user_id == user_id or room.creator_user_id == user_id:
                 rooms[room.room_id] = room.bruker_user_id
         for room_id in await self.d.participants.rooms_of(user_id):
             record = await self.d.brukerrom.get(room_id)
-            if record is not None and record.state in ("awaiting_consent", "active"):
+            if record is not None and record.state in ROOMS_WITH_BRUKER:
                 rooms[room_id] = record.bruker_user_id
         return list(rooms.items())

@@ -24,7 +24,7 @@ from samsnakk_bot.domain.ratelimit import minutes_to_wait
 from samsnakk_bot.policies import OnboardingPolicy
 from samsnakk_bot.services.ports import AccountProvisioner, Audit
 from samsnakk_bot.services.room_common import CommandProblem
-from samsnakk_bot.store.offboarded import FnrLookupRepo
+from samsnakk_bot.services.store_ports import LookupCounter
 
 
 class FnrLimit:
@@ -32,7 +32,7 @@ class FnrLimit:
 
     def __init__(
         self,
-        lookups: FnrLookupRepo,
+        lookups: LookupCounter,
         clock: Clock,
         policy: Callable[[], OnboardingPolicy],
         audit: Audit,

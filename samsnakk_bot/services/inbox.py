@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.domain.records import InboxEventIn
 from samsnakk_bot.metrics import Metrics
-from samsnakk_bot.store.inbox import InboxEventIn, InboxRepo
+from samsnakk_bot.services.store_ports import InboxStore
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def minimise(event: dict[str, Any]) -> dict[str, Any]:
     """The event as we store it: full for state, metadata only for everything else."""
     if "state_key" in event:
         return event
-    kept = {
+    kept: dict[str, Any] = {
         k: event[k]
         for k in ("event_id", "type", "sender", "room_id", "origin_server_ts", "redacts")
         if k in event
@@ -57,7 +58,7 @@ def to_inbox_event(raw: dict[str, Any], now_ms: int) -> InboxEventIn | None:
 
 class InboxService:
     def __init__(
-        self, repo: InboxRepo, clock: Clock, metrics: Metrics, batch_size: int = 200
+        self, repo: InboxStore, clock: Clock, metrics: Metrics, batch_size: int = 200
     ) -> None:
         self._repo = repo
         self._clock = clock

@@ -7,11 +7,11 @@ from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.room_common import CommandProblem, guarded
-from samsnakk_bot.store.directory import DirectoryRepo
+from samsnakk_bot.services.store_ports import DirectoryStore
 
 
 class KatalogCommands:
-    def __init__(self, directory: DirectoryRepo, policies: Policies) -> None:
+    def __init__(self, directory: DirectoryStore, policies: Policies) -> None:
         self._directory = directory
         self._policies = policies
 

@@ -1,23 +1,20 @@
-"""Det første møtet: plan, answer, agenda, oppskrift, move, cancel, remind, summarise.
+"""Det første møtet: plan, answer, agenda, oppskrift, move, cancel, summarise.
 
-Meetings live in our tables; scheduler jobs carry only the meeting ID and are re-created at
-start-up. Each one-off job marks its column before acting, so it runs exactly once even if
-its job fires again after a restart.
+Meetings live in our tables. Reminders and summary prompts are the meeting jobs
+(services/meeting_jobs.py), planned by the pure rule in domain/meeting_plan.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
+from samsnakk_bot.crypto.labels import meeting_aad, meeting_place_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, parse_number, room_name
 from samsnakk_bot.domain.dates import DateProblem, When, format_when_no, parse_when
 from samsnakk_bot.domain.history import sees_agenda_item, sees_meeting
+from samsnakk_bot.domain.meeting_plan import ms
 from samsnakk_bot.domain.meetings import (
     OPPSKRIFT,
     answers_bruker_first,
@@ -25,42 +22,31 @@ from samsnakk_bot.domain.meetings import (
     parse_options,
     split_summary,
 )
+from samsnakk_bot.domain.records import AgendaItem, Meeting
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import MeetingPolicy
 from samsnakk_bot.services.commands import CommandContext, CommandService
+from samsnakk_bot.services.meeting_jobs import MeetingJobs, local
 from samsnakk_bot.services.people import NotFound
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.meetings import AgendaItem, Meeting, MeetingRepo
+from samsnakk_bot.services.store_ports import MeetingStore
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def _aad(meeting_id: int, what: str) -> bytes:
-    return f"meeting:{meeting_id}:{what}".encode()
-
-
-def _place_aad(room_id: str) -> bytes:
-    return f"meeting_place:{room_id}".encode()
-
-
-def _local(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(OSLO)
 
 
 class MeetingService(RoomUseCase):
     def __init__(
         self,
         deps: RoomDeps,
-        meetings: MeetingRepo,
-        scheduler: AsyncIOScheduler,
+        meetings: MeetingStore,
+        jobs: MeetingJobs,
         calendar: Callable[[Meeting, str], object] | None = None,
     ) -> None:
         super().__init__(deps)
         self.meetings = meetings
-        self._scheduler = scheduler
+        self._jobs = jobs
         # Called with (meeting, "REQUEST"|"CANCEL") after every change staff should see.
         self.calendar = calendar
 
@@ -97,7 +83,7 @@ class MeetingService(RoomUseCase):
         return meeting
 
     def _when(self, words: tuple[str, ...], now_ms: int) -> When:
-        result = parse_when(words, _local(now_ms), self.policy.default_duration)
+        result = parse_when(words, local(now_ms), self.policy.default_duration)
         if isinstance(result, DateProblem):
             raise CommandProblem(texts.DATE_PROBLEMS[result.name])
         return result
@@ -128,31 +114,10 @@ class MeetingService(RoomUseCase):
             if sees_agenda_item(i.created_ms, i.avoid, i.author, asker, since, in_meeting)
         ]
 
-    async def _mentions(self, meeting: Meeting) -> list[str]:
-        """The meeting's people who are still approved in its room (removed people drop out)."""
-        approved = {p.user_id for p in await self.d.participants.in_room(meeting.room_id)}
-        return [a.user_id for a in await self.meetings.answers(meeting.id) if a.user_id in approved]
-
-    async def cancel_all_in_room(self, room_id: str, actor: str) -> None:
-        """A closed room has no meetings: cancel them quietly (everyone was just told)."""
-        for meeting in await self.meetings.in_room(room_id):
-            if await self.meetings.cancel(meeting.id):
-                self._unschedule(meeting.id)
-                await self.audit(
-                    room_id, actor, "meeting_cancelled", details={"number": meeting.number}
-                )
-
     def _place(self, meeting: Meeting) -> str | None:
         if meeting.place_enc is None:
             return None
-        return self.d.cipher.decrypt_text(meeting.place_enc, _place_aad(meeting.room_id))
-
-    async def _notify_all(self, meeting: Meeting, key: str, skip: str | None = None) -> None:
-        for user in await self._mentions(meeting):
-            if user != skip:
-                await self.d.notify.notify(
-                    user, Kind.MEETING, meeting.room_id, f"meeting{meeting.id}:{key}"
-                )
+        return self.d.cipher.decrypt_text(meeting.place_enc, meeting_place_aad(meeting.room_id))
 
     def _calendar(self, meeting: Meeting, method: str) -> None:
         if self.calendar is not None:
@@ -188,7 +153,9 @@ class MeetingService(RoomUseCase):
         place = options.place or (texts.video_place(options.video) if options.video else None)
         start = int(when.start.timestamp() * 1000)
         end = start + int(when.duration.total_seconds() * 1000)
-        place_enc = self.d.cipher.encrypt_text(place, _place_aad(room.room_id)) if place else None
+        place_enc = (
+            self.d.cipher.encrypt_text(place, meeting_place_aad(room.room_id)) if place else None
+        )
         meeting = await self.meetings.create(
             room.room_id,
             "forberedelse" if options.preparation else "forste_mote",
@@ -203,7 +170,7 @@ class MeetingService(RoomUseCase):
         await self.audit(
             room.room_id, ctx.sender, "meeting_planned", details={"number": meeting.number}
         )
-        self.schedule(meeting)
+        self._jobs.schedule(meeting)
         await self._post(meeting, people)
         await self.d.actions.say(
             room.room_id,
@@ -218,7 +185,7 @@ class MeetingService(RoomUseCase):
                 ],
             ),
         )
-        await self._notify_all(meeting, "planned", skip=ctx.sender)
+        await self._jobs.notify_all(meeting, "planned", skip=ctx.sender)
         self._calendar(meeting, "REQUEST")
         return None
 
@@ -239,7 +206,7 @@ class MeetingService(RoomUseCase):
         reply = texts.meeting_posted(
             meeting.number,
             meeting.kind,
-            format_when_no(_local(meeting.start_ms)),
+            format_when_no(local(meeting.start_ms)),
             (meeting.end_ms - meeting.start_ms) // 60_000,
             self._place(meeting),
             names,
@@ -262,12 +229,14 @@ class MeetingService(RoomUseCase):
         meeting = await self._open(room, ctx.match.args)
         proposal = " ".join(ctx.match.args[1:]).strip() or None
         enc = (
-            self.d.cipher.encrypt_text(proposal, _aad(meeting.id, "proposal")) if proposal else None
+            self.d.cipher.encrypt_text(proposal, meeting_aad(meeting.id, "proposal"))
+            if proposal
+            else None
         )
         if not await self.meetings.answer(meeting.id, ctx.sender, "cannot", enc, self.now()):
             raise CommandProblem(texts.MEETING_NOT_PARTICIPANT)
-        others = [u for u in await self._mentions(meeting) if u != ctx.sender]
-        await self._notify_all(meeting, f"cannot:{ctx.sender}:{self.now()}", skip=ctx.sender)
+        others = [u for u in await self._jobs.mentions(meeting) if u != ctx.sender]
+        await self._jobs.notify_all(meeting, f"cannot:{ctx.sender}:{self.now()}", skip=ctx.sender)
         return texts.meeting_cannot(
             await self.d.people.name(ctx.sender), meeting.number, proposal, others
         )
@@ -288,7 +257,7 @@ class MeetingService(RoomUseCase):
         # Keep the meeting's length unless a new one was written.
         duration = meeting.end_ms - meeting.start_ms
         if when.duration != self.policy.default_duration:
-            duration = _ms(when.duration)
+            duration = ms(when.duration)
         start = int(when.start.timestamp() * 1000)
         await self.meetings.move(meeting.id, start, start + duration)
         moved = await self.meetings.by_id(meeting.id)
@@ -296,11 +265,11 @@ class MeetingService(RoomUseCase):
         await self.audit(
             room.room_id, ctx.sender, "meeting_moved", details={"number": meeting.number}
         )
-        self.schedule(moved)
-        await self._notify_all(moved, f"moved:{moved.sequence}", skip=ctx.sender)
+        self._jobs.schedule(moved)
+        await self._jobs.notify_all(moved, f"moved:{moved.sequence}", skip=ctx.sender)
         self._calendar(moved, "REQUEST")
         return texts.meeting_moved(
-            moved.number, format_when_no(_local(start)), await self._mentions(moved)
+            moved.number, format_when_no(local(start)), await self._jobs.mentions(moved)
         )
 
     async def avlys(self, ctx: CommandContext) -> Reply | None:
@@ -308,16 +277,16 @@ class MeetingService(RoomUseCase):
         meeting = await self._open(room, ctx.match.args)
         if not await self.meetings.cancel(meeting.id):
             raise CommandProblem(texts.MEETING_CANCELLED_ALREADY)
-        self._unschedule(meeting.id)
+        self._jobs.unschedule(meeting.id)
         reason = " ".join(ctx.match.args[1:]).strip() or None
         await self.audit(
             room.room_id, ctx.sender, "meeting_cancelled", details={"number": meeting.number}
         )
         cancelled = await self.meetings.by_id(meeting.id)
         assert cancelled is not None
-        await self._notify_all(cancelled, "cancelled", skip=ctx.sender)
+        await self._jobs.notify_all(cancelled, "cancelled", skip=ctx.sender)
         self._calendar(cancelled, "CANCEL")
-        return texts.meeting_cancelled(meeting.number, reason, await self._mentions(meeting))
+        return texts.meeting_cancelled(meeting.number, reason, await self._jobs.mentions(meeting))
 
     # -- looking ---------------------------------------------------------------------------
 
@@ -338,7 +307,7 @@ class MeetingService(RoomUseCase):
         ]
         return texts.meeting_status(
             texts.meeting_title(meeting.kind, meeting.number),
-            format_when_no(_local(meeting.start_ms))
+            format_when_no(local(meeting.start_ms))
             if meeting.status == "planned"
             else texts.MEETING_CANCELLED_ALREADY,
             rows,
@@ -351,7 +320,7 @@ class MeetingService(RoomUseCase):
         room = await self._room(ctx)
         since = await self._seen_from(room.room_id, ctx.sender)
         rows = [
-            (m.number, texts.MEETING_KIND_LABELS[m.kind], format_when_no(_local(m.start_ms)))
+            (m.number, texts.MEETING_KIND_LABELS[m.kind], format_when_no(local(m.start_ms)))
             for m in await self.meetings.in_room(room.room_id, self.now())
             if sees_meeting(m.created_ms, since, await self._in_meeting(m, ctx.sender))
         ]
@@ -368,7 +337,7 @@ class MeetingService(RoomUseCase):
                 (
                     room_name(self.d.policies.policy.room.name_prefix, label),
                     texts.meeting_title(m.kind, m.number),
-                    format_when_no(_local(m.start_ms)),
+                    format_when_no(local(m.start_ms)),
                 )
             )
         return texts.mine_moter(rows)
@@ -383,7 +352,10 @@ class MeetingService(RoomUseCase):
         if not text:
             items = await self._visible_agenda(meeting, ctx.sender)
             decoded = [
-                (i.avoid, self.d.cipher.decrypt_text(i.text_enc, _aad(meeting.id, "agenda")))
+                (
+                    i.avoid,
+                    self.d.cipher.decrypt_text(i.text_enc, meeting_aad(meeting.id, "agenda")),
+                )
                 for i in items
             ]
             return texts.agenda_view(
@@ -394,7 +366,7 @@ class MeetingService(RoomUseCase):
             if ctx.sender != room.bruker_user_id:
                 raise CommandProblem(texts.MEETING_ONLY_BRUKER_AVOID)
             text = text[5:].strip()
-        enc = self.d.cipher.encrypt_text(text, _aad(meeting.id, "agenda"))
+        enc = self.d.cipher.encrypt_text(text, meeting_aad(meeting.id, "agenda"))
         await self.meetings.add_agenda(meeting.id, ctx.sender, avoid, enc, self.now())
         return texts.agenda_added(meeting.number, avoid)
 
@@ -440,7 +412,7 @@ class MeetingService(RoomUseCase):
         else:
             event_id = await self.d.actions.say(room.room_id, reply)
             action = "summary_posted"
-        enc = self.d.cipher.encrypt_text(reply.body, _aad(meeting.id, "summary"))
+        enc = self.d.cipher.encrypt_text(reply.body, meeting_aad(meeting.id, "summary"))
         await self.meetings.set_summary(
             meeting.id, event_id if not editing else meeting.summary_event_id or event_id, enc
         )
@@ -461,108 +433,3 @@ class MeetingService(RoomUseCase):
             secret=secret,
         )
         return None
-
-    # -- jobs ------------------------------------------------------------------------------
-
-    def schedule(self, meeting: Meeting) -> None:
-        p = self.policy
-        plan = (
-            ("reminded_first_ms", meeting.start_ms - _ms(p.first_reminder)),
-            ("reminded_second_ms", meeting.start_ms - _ms(p.second_reminder)),
-            ("unconfirmed_ms", meeting.start_ms - _ms(p.unconfirmed_check)),
-            ("summary_asked_ms", meeting.end_ms),
-            ("summary_nudged_ms", meeting.end_ms + _ms(p.summary_nudge)),
-        )
-        now = self.now()
-        for column, at in plan:
-            if getattr(meeting, column) is not None:
-                continue
-            if column.startswith(("reminded", "unconfirmed")) and at < meeting.created_ms:
-                continue  # planned later than this reminder would have gone: skip it
-            self._scheduler.add_job(
-                self._job,
-                "date",
-                run_date=datetime.fromtimestamp(max(at, now) / 1000, UTC),
-                args=[meeting.id, column],
-                id=f"meeting:{meeting.id}:{column}",
-                replace_existing=True,
-                misfire_grace_time=None,
-                coalesce=True,
-            )
-
-    def _unschedule(self, meeting_id: int) -> None:
-        for job in self._scheduler.get_jobs():
-            if job.id.startswith(f"meeting:{meeting_id}:"):
-                job.remove()
-
-    async def resume(self) -> int:
-        planned = await self.meetings.planned()
-        for meeting in planned:
-            self.schedule(meeting)
-        return len(planned)
-
-    async def _job(self, meeting_id: int, column: str) -> None:
-        try:
-            await self.run_job(meeting_id, column)
-        except Exception:
-            log.exception("meeting job %s for %s failed", column, meeting_id)
-
-    async def run_job(self, meeting_id: int, column: str) -> None:
-        meeting = await self.meetings.by_id(meeting_id)
-        if meeting is None or meeting.status != "planned":
-            return
-        if column == "summary_nudged_ms" and meeting.summary_event_id is not None:
-            return
-        if column == "unconfirmed_ms":
-            missing = [
-                a.user_id
-                for a in await self.meetings.answers(meeting.id)
-                if a.answer != "confirmed"
-            ]
-            if not missing:
-                return
-        if not await self.meetings.mark_job(meeting.id, column, self.now()):
-            return  # already done: a restart never repeats a reminder
-        when = format_when_no(_local(meeting.start_ms))
-        people = await self._mentions(meeting)
-        if column.startswith("reminded"):
-            await self.d.actions.say(
-                meeting.room_id, texts.meeting_reminder(meeting.number, when, people)
-            )
-            await self._notify_all(meeting, f"{column}:{meeting.sequence}")
-        elif column == "unconfirmed_ms":
-            names = [await self.d.people.name(u) for u in missing]
-            await self.d.actions.say(
-                meeting.room_id,
-                texts.meeting_unconfirmed(meeting.responsible, meeting.number, names),
-            )
-            await self.d.notify.notify(
-                meeting.responsible,
-                Kind.REMINDER,
-                meeting.room_id,
-                f"meeting{meeting.id}:unconfirmed:{meeting.sequence}",
-            )
-        elif column == "summary_asked_ms":
-            await self.d.actions.say(
-                meeting.room_id, texts.summary_ask(meeting.responsible, meeting.number)
-            )
-            await self.d.notify.notify(
-                meeting.responsible,
-                Kind.REMINDER,
-                meeting.room_id,
-                f"meeting{meeting.id}:summary-ask",
-            )
-        else:
-            await self.d.actions.say(
-                meeting.room_id, texts.summary_nudge(meeting.responsible, meeting.number)
-            )
-            await self.d.notify.notify(
-                meeting.responsible,
-                Kind.REMINDER,
-                meeting.room_id,
-                f"meeting{meeting.id}:summary-nudge",
-            )
-
-
-def _ms(delta: timedelta) -> int:
-    return int(delta.total_seconds() * 1000)

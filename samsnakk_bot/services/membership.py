@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from samsnakk_bot.clock import Clock
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.invites import InviteOutcome, decide_bot_invite
-from samsnakk_bot.store.rooms import RoomRepo
+from samsnakk_bot.services.store_ports import RoomStore
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class MembershipHandler:
         bot_user_id: str,
         server_name: str,
         bot_localpart: str,
-        rooms: RoomRepo,
+        rooms: RoomStore,
         actions: BotActions,
         clock: Clock,
     ) -> None:

@@ -16,16 +16,19 @@ import logging
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import ParticipantEvent, RequestEvent
+from samsnakk_bot.domain.records import NewAuditEntry
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.ports import AccountCloser
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store.audit import NewAuditEntry
-from samsnakk_bot.store.brukerrom import Brukerrom
-from samsnakk_bot.store.codes import CodeRepo
-from samsnakk_bot.store.directory import DirectoryRepo
-from samsnakk_bot.store.meetings import MeetingRepo
-from samsnakk_bot.store.offboarded import OffboardedRepo
+from samsnakk_bot.services.store_ports import (
+    CodeStore,
+    DirectoryStore,
+    OffboardedStore,
+    PersonMeetings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +49,10 @@ class Offboarding(RoomUseCase):
         self,
         deps: RoomDeps,
         rooms: BrukerromService,
-        directory: DirectoryRepo,
-        meetings: MeetingRepo,
-        codes: CodeRepo,
-        offboarded: OffboardedRepo,
+        directory: DirectoryStore,
+        meetings: PersonMeetings,
+        codes: CodeStore,
+        offboarded: OffboardedStore,
         accounts_closer: AccountCloser | None,
     ) -> None:
         super().__init__(deps)
@@ -82,7 +85,7 @@ class Offboarding(RoomUseCase):
         await self._offboarded.add(target, org_id, by, self.now())
         name = await self.d.people.name(target)
         now = self.now()
-        rooms = await self.d.participants.end_everywhere(target, "removed", now)
+        rooms = await self.d.participants.end_everywhere(target, ParticipantEvent.OFFBOARD, now)
         for room_id in rooms:
             self.d.access.invalidate(room_id)
         await self.d.audit.append_many(
@@ -202,7 +205,9 @@ class Offboarding(RoomUseCase):
         entries = []
         for request in await self.d.requests.pending():
             involved = target in (request.requested_by, request.candidate_user_id)
-            if involved and await self.d.requests.decide(request.id, "cancelled", by, self.now()):
+            if not involved:
+                continue
+            if await self.d.requests.decide(request.id, RequestEvent.WITHDRAW, by, self.now()):
                 entries.append(
                     NewAuditEntry(
                         self.now(),

@@ -14,13 +14,15 @@ import secrets
 
 import phonenumbers
 
+from samsnakk_bot.crypto.labels import code_phone_aad
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import room_name
+from samsnakk_bot.domain.lifecycle import ParticipantRole
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.standing import Standing
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.room_common import CommandProblem, RoomDeps, RoomUseCase, guarded
-from samsnakk_bot.store.codes import CodeRepo
+from samsnakk_bot.services.store_ports import CodeStore
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
 _CODE_RE = re.compile(r"^[A-Z0-9]{8}$")
@@ -36,7 +38,7 @@ def normalise_code(text: str) -> str | None:
 
 
 class OnboardingService(RoomUseCase):
-    def __init__(self, deps: RoomDeps, codes: CodeRepo, hash_key: bytes) -> None:
+    def __init__(self, deps: RoomDeps, codes: CodeStore, hash_key: bytes) -> None:
         super().__init__(deps)
         self._codes = codes
         self._key = hash_key
@@ -67,9 +69,7 @@ class OnboardingService(RoomUseCase):
         raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
         now = self.d.clock.now_ms()
         ttl = self.d.policies.policy.onboarding.code_ttl
-        phone_enc = (
-            self.d.cipher.encrypt_text(phone, f"phone:{room_id}".encode()) if phone else None
-        )
+        phone_enc = self.d.cipher.encrypt_text(phone, code_phone_aad(room_id)) if phone else None
         await self._codes.create(
             room_id, self._hash(raw), phone_enc, creator, now, now + int(ttl.total_seconds() * 1000)
         )
@@ -113,9 +113,9 @@ class OnboardingService(RoomUseCase):
 
     async def _redeem(self, room_id: str, user: str) -> Reply:
         now = self.d.clock.now_ms()
-        if not await self.d.brukerrom.set_bruker(room_id, user, "awaiting_consent"):
+        if not await self.d.brukerrom.set_bruker(room_id, user):
             raise CommandProblem(texts.code_rejected(0))
-        await self.d.participants.approve(room_id, user, "bruker", now)
+        await self.d.participants.approve(room_id, user, ParticipantRole.BRUKER, now)
         if await self.d.accounts.get(user) is None:
             await self.d.accounts.upsert(user, "bruker", None, None, now)
         self.d.access.invalidate(room_id)

@@ -7,12 +7,14 @@ check happens before this, in the app, as for commands.
 
 from __future__ import annotations
 
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import lifecycle
+from samsnakk_bot.domain import texts as talk
 from samsnakk_bot.domain.answers import Answer, is_bare_yes_or_no, number_in, read_answer
+from samsnakk_bot.domain.lifecycle import RoomState
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom, ParticipantRequest
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.room_common import RoomDeps
-from samsnakk_bot.store.brukerrom import Brukerrom, ParticipantRequest
 
 _APPROVING = (Answer.YES, Answer.APPROVE)
 
@@ -32,9 +34,9 @@ class PendingAnswers:
         room = await self.d.brukerrom.get(room_id)
         if room is None or room.bruker_user_id != sender:
             return False
-        if room.state == "awaiting_consent":
+        if room.state == RoomState.AWAITING_CONSENT:
             return True
-        if room.state != "active" or read_answer(body) is None:
+        if not lifecycle.takes_decisions(room.state) or read_answer(body) is None:
             return False  # conversation with people in the room
         return bool(await self.d.requests.pending(room_id))
 
@@ -44,9 +46,9 @@ class PendingAnswers:
         if room is None or room.bruker_user_id != sender:
             return None  # never from anyone but the bruker
         said = read_answer(body)
-        if room.state == "awaiting_consent":
+        if room.state == RoomState.AWAITING_CONSENT:
             return await self._consent(room, said)
-        if room.state == "active":
+        if lifecycle.takes_decisions(room.state):
             return await self._requests(room, said, body)
         return None
 

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.brukerrom import Target, TargetKind
+from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.domain.standing import Signals, Standing, in_bruker_namespace, standing
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.ports import RoomActions
-from samsnakk_bot.store import AccountRepo
-from samsnakk_bot.store.directory import DirectoryEntry, DirectoryRepo
-from samsnakk_bot.store.offboarded import OffboardedRepo
+from samsnakk_bot.services.store_ports import AccountStore, DirectoryStore, OffboardedStore
 
 # Display names can change at any moment; a short cache spares the profile lookups of one answer.
 NAME_CACHE_SECONDS = 60.0
@@ -32,13 +31,13 @@ class NotFound:
 class People:
     def __init__(
         self,
-        accounts: AccountRepo,
+        accounts: AccountStore,
         actions: RoomActions,
-        directory: DirectoryRepo | None = None,
+        directory: DirectoryStore | None = None,
         policies: Policies | None = None,
         server_name: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
-        offboarded: OffboardedRepo | None = None,
+        offboarded: OffboardedStore | None = None,
     ) -> None:
         self._accounts = accounts
         self._actions = actions
@@ -64,9 +63,9 @@ class People:
             return NotFound(texts.FNR_ONLY_FOR_BRUKER)
         if self._directory is not None:
             hits = await self._directory.search(target.value, limit=5)
-            exact = [h for h in hits if h.name.casefold() == target.value.casefold()]
-            if len(exact) == 1 or len(hits) == 1:
-                return Found((exact or hits)[0].user_id)
+            named = [h for h in hits if h.name.casefold() == target.value.casefold()]
+            if len(named) == 1 or len(hits) == 1:
+                return Found((named or hits)[0].user_id)
         wanted = target.value.casefold().lstrip("@")
         accounts = [a for a in await self._accounts.list_all() if a.role != "bruker"]
         exact = [

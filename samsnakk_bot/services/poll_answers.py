@@ -8,15 +8,14 @@ from samsnakk_bot.domain.polls import Mismatch, command_for_answer
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.services.commands import CommandService
 from samsnakk_bot.services.ports import Audit
-from samsnakk_bot.store.brukerrom import RequestRepo
-from samsnakk_bot.store.polls import PollRepo
+from samsnakk_bot.services.store_ports import PollStore, RequestStore
 
 
 class PollAnswers:
     def __init__(
         self,
-        polls: PollRepo,
-        requests: RequestRepo,
+        polls: PollStore,
+        requests: RequestStore,
         commands: CommandService,
         audit: Audit,
         clock: Clock,

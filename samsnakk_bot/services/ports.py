@@ -1,7 +1,8 @@
-"""What the brukerrom use cases need from the outside world, as small protocols.
+"""What the use cases need from the outside world, as small protocols.
 
 The nio/HTTP adapter (matrix/room_actions.py) implements ``RoomActions``; tests and the
-domain never see Matrix details beyond user and room IDs.
+domain never see Matrix details beyond user and room IDs. What the use cases need from the
+store is in ``store_ports.py``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
+from samsnakk_bot.domain.records import NewAuditEntry
 from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.store.audit import NewAuditEntry
 
 
 @dataclass(frozen=True, slots=True)

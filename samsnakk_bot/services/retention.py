@@ -14,13 +14,16 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.i18n import speaking
+from samsnakk_bot.domain.lifecycle import OPEN_ROOM_STATES
 from samsnakk_bot.domain.retention import Action, Periods, Step, days_left, next_step
+from samsnakk_bot.domain.room_records import Brukerrom
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import Kind
 from samsnakk_bot.policies import RetentionPolicy
 from samsnakk_bot.services.brukerrom import BrukerromService
-from samsnakk_bot.services.room_common import OSLO, RoomDeps, RoomUseCase
-from samsnakk_bot.store.audit import AuditLog
-from samsnakk_bot.store.brukerrom import Brukerrom
+from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.services.store_ports import AuditPruner
 
 log = logging.getLogger(__name__)
 _MESSAGE_TYPES = ("m.room.encrypted", "m.room.message")
@@ -35,7 +38,7 @@ class RetentionService(RoomUseCase):
         self,
         deps: RoomDeps,
         rooms_service: BrukerromService,
-        audit_log: AuditLog,
+        audit_log: AuditPruner,
         deleter: RoomDeleter | None,
     ) -> None:
         super().__init__(deps)
@@ -72,9 +75,7 @@ class RetentionService(RoomUseCase):
         """Warn or close every room that is due; returns how many steps were taken."""
         steps = 0
         periods = self._periods()
-        for room in await self.d.brukerrom.list_all(
-            ("active", "awaiting_consent", "awaiting_bruker")
-        ):
+        for room in await self.d.brukerrom.list_all(OPEN_ROOM_STATES):
             now = self.now()
             step = next_step(
                 now, room.last_activity_ms, room.retention_stage, room.retention_close_ms, periods
@@ -102,9 +103,10 @@ class RetentionService(RoomUseCase):
         ):
             return  # a message, or another sweep, got there first
         when = datetime.fromtimestamp(step.close_ms / 1000, UTC).astimezone(OSLO)
-        warning = texts.retention_warning(
-            when.day, when.month, when.year, days_left(now, step.close_ms), second=stage == 2
-        )
+        with speaking(await self.room_language(room.room_id)):
+            warning = texts.retention_warning(
+                when.day, when.month, when.year, days_left(now, step.close_ms), second=stage == 2
+            )
         await self.d.actions.say(room.room_id, warning)
         for p in await self.d.participants.in_room(room.room_id):
             key = f"retention:{room.room_id}:{stage}:{step.close_ms}"

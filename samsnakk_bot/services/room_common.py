@@ -5,22 +5,34 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
-from samsnakk_bot.domain import texts
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import lifecycle, texts
+from samsnakk_bot.domain import texts as talk
+from samsnakk_bot.domain.lifecycle import (
+    IllegalTransition,
+    RequestEvent,
+    RequestStatus,
+    RoomEvent,
+    RoomState,
+)
 from samsnakk_bot.domain.replies import Reply
+from samsnakk_bot.domain.room_records import Brukerrom
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.policies import Policies
 from samsnakk_bot.services.commands import CommandContext
+from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.people import People
 from samsnakk_bot.services.ports import AccessCache, Audit, Notifier, RoomActions
-from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import Brukerrom, BrukerromRepo, ParticipantRepo, RequestRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
-from samsnakk_bot.store.polls import PollRepo
-
-OSLO = ZoneInfo("Europe/Oslo")
+from samsnakk_bot.services.store_ports import (
+    AccountStore,
+    BrukerromStore,
+    FieldCrypto,
+    ParticipantStore,
+    PollStore,
+    RequestStore,
+    RoomStore,
+)
 
 
 class CommandProblem(Exception):
@@ -34,20 +46,40 @@ class CommandProblem(Exception):
 @dataclass
 class RoomDeps:
     bot_user_id: str
-    rooms: RoomRepo
-    brukerrom: BrukerromRepo
-    participants: ParticipantRepo
-    requests: RequestRepo
-    accounts: AccountRepo
+    rooms: RoomStore
+    brukerrom: BrukerromStore
+    participants: ParticipantStore
+    requests: RequestStore
+    accounts: AccountStore
     actions: RoomActions
     people: People
     audit: Audit
     access: AccessCache
     clock: Clock
     policies: Policies
-    cipher: FieldCipher
-    polls: PollRepo
+    cipher: FieldCrypto
+    polls: PollStore
     notify: Notifier
+    # Which language a room or person speaks (services/languages.py); None: bokmål everywhere.
+    languages: Languages | None = None
+
+
+def refusal(illegal: IllegalTransition, number: int | None = None) -> Reply | str:
+    """The Norwegian answer to a move the lifecycle does not allow; ``number`` is the request's.
+
+    These are the answers people got before the lifecycle moved into the domain.
+    """
+    if illegal.state == RoomState.CLOSED:
+        return texts.ROOM_CLOSED
+    if isinstance(illegal.state, RequestStatus) and number is not None:
+        return texts.request_not_pending(number)
+    if illegal.event is RequestEvent.APPROVE:
+        return texts.CONSENT_NEEDED_FIRST
+    if illegal.event in (RoomEvent.CONSENT, RoomEvent.REFUSE_CONSENT):
+        return texts.CONSENT_NOT_PENDING
+    if illegal.event is RoomEvent.BRUKER_ARRIVES:
+        return texts.code_rejected(0)
+    return texts.ROOM_CLOSED
 
 
 def oslo_when(ms: int) -> str:
@@ -59,19 +91,26 @@ Handler = Callable[[CommandContext], Awaitable[Reply | None]]
 
 
 def guarded(fn: Handler) -> Handler:
-    """Turn a CommandProblem into its Norwegian answer; anything else stays unexpected."""
+    """Turn a CommandProblem or a move the lifecycle refuses into its Norwegian answer;
+    anything else stays unexpected."""
 
     async def run(ctx: CommandContext) -> Reply | None:
         try:
             return await fn(ctx)
         except CommandProblem as problem:
             return problem.reply
+        except IllegalTransition as illegal:
+            return CommandProblem(refusal(illegal)).reply
 
     return run
 
 
 class RoomUseCase:
     """What every brukerrom use case shares: its dependencies, the audit log, room lookups."""
+
+    async def room_language(self, room_id: str) -> str | None:
+        """The brukerrom's language (D131), for what the bot posts there on its own."""
+        return await self.d.languages.room(room_id) if self.d.languages is not None else None
 
     def __init__(self, deps: RoomDeps) -> None:
         self.d = deps
@@ -100,7 +139,7 @@ class RoomUseCase:
         room = await self.d.brukerrom.get(ctx.room_id)
         if room is None:
             raise CommandProblem(texts.command_not_available(ctx.match.spec.name))
-        if open_only and room.state == "closed":
+        if open_only and not lifecycle.is_open(room.state):
             raise CommandProblem(texts.ROOM_CLOSED)
         return room
 

@@ -9,26 +9,25 @@ power change Synapse makes there are Samsnakk's own (``AccessService.begin_upgra
 from __future__ import annotations
 
 from samsnakk_bot.domain.brukerrom import MEGOLM, ROOM_VERSION
+from samsnakk_bot.domain.lifecycle import is_open
 from samsnakk_bot.services.access import AccessService
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
-from samsnakk_bot.store import Database
-from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
-from samsnakk_bot.store.room_moves import move_brukerrom
+from samsnakk_bot.services.store_ports import RefusedRooms, RoomMover
 
 
 class RoomUpgrader(RoomUseCase):
     def __init__(
-        self, deps: RoomDeps, access: AccessService, refused: RefusedRoomRepo, db: Database
+        self, deps: RoomDeps, access: AccessService, refused: RefusedRooms, moves: RoomMover
     ) -> None:
         super().__init__(deps)
         self._access = access
         self._refused = refused
-        self._db = db
+        self._moves = moves
 
     async def upgrade(self, room_id: str, version: str = ROOM_VERSION) -> str:
         """Upgrade ``room_id``; returns the successor's room ID."""
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state == "closed":
+        if room is None or not is_open(room.state):
             raise ValueError("only an open brukerrom can be upgraded")
         people = [p.user_id for p in await self.d.participants.in_room(room_id)]
         self._access.begin_upgrade(room_id)
@@ -48,7 +47,7 @@ class RoomUpgrader(RoomUseCase):
         await self.d.rooms.set_encrypted(new, MEGOLM, now)
         # Sealed before its records move, so no check ever sees it unguarded.
         await self._refused.add(old, new, now, reason="upgraded")
-        await move_brukerrom(self._db, old, new)
+        await self._moves.move_brukerrom(old, new)
         self._access.invalidate(old)
         self._access.invalidate(new)
         await self.audit(old, self.d.bot_user_id, "room_upgraded", details={"successor": new})

@@ -7,16 +7,18 @@ everyone in it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from samsnakk_bot.crypto.labels import email_aad, phone_aad
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.records import VarselPrefs
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.varsler import parse_channels, parse_quiet
 from samsnakk_bot.services.commands import CommandContext, CommandService
 from samsnakk_bot.services.onboarding import OnboardingService
 from samsnakk_bot.services.ports import Audit
 from samsnakk_bot.services.room_common import CommandProblem, guarded
-from samsnakk_bot.services.varsler import QUIET_OFF, VarselService, email_aad, phone_aad
-from samsnakk_bot.store.varsler import VarselPrefs
+from samsnakk_bot.services.varsler import QUIET_OFF, VarselService
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -47,7 +49,7 @@ class VarselCommands:
         cipher = self._svc.d.cipher
         if len(words) > 1 and words[0].lower() == "sms":
             phone = OnboardingService.normalise_phone(" ".join(words[1:]))
-            current = _with(
+            current = replace(
                 current, phone_enc=cipher.encrypt(phone.encode(), phone_aad(ctx.sender))
             )
             words = ("sms",)
@@ -55,7 +57,7 @@ class VarselCommands:
             address = " ".join(words[1:]).strip()
             if not _EMAIL.match(address):
                 raise CommandProblem(texts.VARSEL_BAD_EMAIL)
-            current = _with(
+            current = replace(
                 current, email_enc=cipher.encrypt(address.encode(), email_aad(ctx.sender))
             )
             words = ("epost",)
@@ -66,7 +68,7 @@ class VarselCommands:
             raise CommandProblem(texts.VARSEL_NEEDS_PHONE)
         if "epost" in channels and current.email_enc is None:
             raise CommandProblem(texts.VARSEL_NEEDS_EMAIL)
-        await self._save(_with(current, channels=channels))
+        await self._save(replace(current, channels=channels))
         return texts.varsel_saved(channels)
 
     async def status(self, ctx: CommandContext) -> Reply:
@@ -85,12 +87,12 @@ class VarselCommands:
         current = await self._current(ctx.sender)
         arg = ctx.match.raw_args.strip()
         if arg.lower() == "av":
-            await self._save(_with(current, quiet_start=QUIET_OFF, quiet_end=None))
+            await self._save(replace(current, quiet_start=QUIET_OFF, quiet_end=None))
             return Reply(texts.VARSEL_QUIET_OFF, None)
         quiet = parse_quiet(arg)
         if quiet is None:
             raise CommandProblem(texts.VARSEL_BAD_QUIET)
-        await self._save(_with(current, quiet_start=quiet[0], quiet_end=quiet[1]))
+        await self._save(replace(current, quiet_start=quiet[0], quiet_end=quiet[1]))
         return texts.varsel_quiet_saved(*quiet)
 
     async def oppsummering(self, ctx: CommandContext) -> Reply:
@@ -102,7 +104,7 @@ class VarselCommands:
             raise CommandProblem(texts.bad_arguments(spec.usage, spec.example))
         on = arg != "av"
         current = await self._current(ctx.sender)
-        await self._save(_with(current, sms_summary=on))
+        await self._save(replace(current, sms_summary=on))
         await self._audit.append(
             ts_ms=self._svc.d.clock.now_ms(),
             actor=ctx.sender,
@@ -110,9 +112,3 @@ class VarselCommands:
             details={},
         )
         return texts.varsel_summary_saved(on)
-
-
-def _with(prefs: VarselPrefs, **changes: object) -> VarselPrefs:
-    values = {f: getattr(prefs, f) for f in VarselPrefs.__slots__}
-    values.update(changes)
-    return VarselPrefs(**values)  # type: ignore[arg-type]

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.clock import Clock
+from samsnakk_bot.crypto.labels import address_aad, email_aad, phone_aad, secret_aad
+from samsnakk_bot.domain.lifecycle import RoomState
+from samsnakk_bot.domain.records import NewVarsel, VarselPrefs
+from samsnakk_bot.domain.timezone import OSLO
 from samsnakk_bot.domain.varsler import (
     Kind,
     Prefs,
@@ -24,49 +27,36 @@ from samsnakk_bot.domain.varsler import (
     throttle,
 )
 from samsnakk_bot.policies import Policies
-from samsnakk_bot.store import AccountRepo, RoomRepo
-from samsnakk_bot.store.brukerrom import BrukerromRepo, ParticipantRepo
-from samsnakk_bot.store.fieldcrypt import FieldCipher
-from samsnakk_bot.store.varsler import NewVarsel, PrefsRepo, VarselPrefs, VarselRepo
+from samsnakk_bot.services.store_ports import (
+    AccountStore,
+    BrukerromStore,
+    FieldCrypto,
+    Outbox,
+    ParticipantStore,
+    PrefsStore,
+    RoomStore,
+)
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def address_aad(idem_key: str) -> bytes:
-    """Binds an outbox address to its own row: a blob moved to another row won't decrypt."""
-    return f"varsel_address:{idem_key}".encode()
-
-
-def secret_aad(idem_key: str) -> bytes:
-    return f"varsel_secret:{idem_key}".encode()
 
 
 # Stored as quiet_start when the person has turned quiet hours off (None means policy default).
 QUIET_OFF = -1
 
 
-def phone_aad(user_id: str) -> bytes:
-    return f"prefs_phone:{user_id}".encode()
-
-
-def email_aad(user_id: str) -> bytes:
-    return f"prefs_email:{user_id}".encode()
-
-
 @dataclass
 class VarselDeps:
     bot_user_id: str
-    outbox: VarselRepo
-    prefs: PrefsRepo
-    accounts: AccountRepo
-    rooms: RoomRepo
-    brukerrom: BrukerromRepo
-    participants: ParticipantRepo
-    cipher: FieldCipher
+    outbox: Outbox
+    prefs: PrefsStore
+    accounts: AccountStore
+    rooms: RoomStore
+    brukerrom: BrukerromStore
+    participants: ParticipantStore
+    cipher: FieldCrypto
     clock: Clock
     policies: Policies
-    # Channels this installation can actually send on (app always; sms/epost if configured).
+    # Channels this installation can actually send on (app always; the others if configured).
     available: frozenset[str]
     wake: Callable[[], None]
 
@@ -107,13 +97,14 @@ class VarselService:
         self, channel: str, user_id: str, stored: VarselPrefs | None, idem_key: str
     ) -> bytes | None:
         """The address as it is now, re-encrypted for the outbox row."""
-        if stored is None or channel == "app":
+        if stored is None:
             return None
-        blob, aad = (
-            (stored.phone_enc, phone_aad(user_id))
-            if channel == "sms"
-            else (stored.email_enc, email_aad(user_id))
-        )
+        # The addresses a person can store; a channel without one (the app) gets none.
+        addresses = {
+            "sms": (stored.phone_enc, phone_aad(user_id)),
+            "epost": (stored.email_enc, email_aad(user_id)),
+        }
+        blob, aad = addresses.get(channel, (None, b""))
         if blob is None:
             return None
         return self.d.cipher.encrypt(self.d.cipher.decrypt(blob, aad), address_aad(idem_key))
@@ -242,7 +233,7 @@ class VarselService:
         if record is None or record.kind != "brukerrom":
             return
         room = await self.d.brukerrom.get(room_id)
-        if room is None or room.state != "active":
+        if room is None or room.state != RoomState.ACTIVE:
             return
         for p in await self.d.participants.in_room(room_id):
             if p.user_id != sender:

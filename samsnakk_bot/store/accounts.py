@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 from sqlalchemy import select
 
+from samsnakk_bot.domain.records import Account, Role
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import ROLES, AccountRow
 
-Role = Literal["ansatt", "bruker", "admin"]
 assert get_args(Role) == ROLES
 
 _accounts = table_of(AccountRow)
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    user_id: str
-    role: Role
-    org: str | None
-    display_name: str | None
-    created_ms: int
+__all__ = ["Account", "AccountRepo", "Role"]
 
 
 class AccountRepo:

@@ -34,18 +34,17 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from canonicaljson import encode_canonical_json as canonical_json
 from sqlalchemy import Connection, Row, delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from samsnakk_bot.matrix.canonical_json import canonical_json
+from samsnakk_bot.crypto.keys import AUDIT_CHAIN_KEY, derive
+from samsnakk_bot.domain.records import AuditEntry, NewAuditEntry
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import AuditRow
 
 GENESIS_HASH = "0" * 64
-CHAIN_KEY_INFO = b"samsnakk audit chain v1"
 KEY_BYTES = 32
 # Largest canonical JSON of ``details``: room for a few IDs and numbers, none for prose.
 MAX_DETAILS_BYTES = 1024
@@ -66,31 +65,6 @@ _append_locks: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakK
 
 
 @dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    ts_ms: int
-    room_id: str | None
-    actor: str
-    action: str
-    subject: str | None
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewAuditEntry:
-    """An entry not yet in the log; :meth:`AuditLog.append_many` gives it its id and hash."""
-
-    ts_ms: int
-    actor: str
-    action: str
-    room_id: str | None = None
-    subject: str | None = None
-    details: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class VerifyResult:
     ok: bool
     checked: int  # rows found intact (all of them when ok, those before the bad one otherwise)
@@ -100,10 +74,7 @@ class VerifyResult:
 
 def chain_key_from(field_key: bytes) -> bytes:
     """The chain key, derived from the field key so that neither key can stand in for the other."""
-    if len(field_key) != KEY_BYTES:
-        raise ValueError(f"field key must be {KEY_BYTES} bytes, got {len(field_key)}")
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=CHAIN_KEY_INFO)
-    return hkdf.derive(field_key)
+    return derive(field_key, AUDIT_CHAIN_KEY)
 
 
 async def audit_table_exists(db: Database) -> bool:

@@ -6,70 +6,62 @@ Every decision that changes who may be in a room is a conditional UPDATE (``WHER
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from sqlalchemy import func, select, update
 
+from samsnakk_bot.domain.lifecycle import (
+    OPEN_ROOM_STATES,
+    WAITING_ROOM_STATES,
+    ParticipantEvent,
+    ParticipantRole,
+    ParticipantStatus,
+    RequestEvent,
+    RequestStatus,
+    RoomEvent,
+    RoomState,
+    participant_sources,
+    participant_target,
+    request_sources,
+    request_target,
+    room_sources,
+    room_target,
+)
+from samsnakk_bot.domain.room_records import Brukerrom, Participant, ParticipantRequest
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import BrukerromRow, ParticipantRequestRow, ParticipantRow
 
-RoomState = Literal["awaiting_bruker", "awaiting_consent", "active", "closed"]
-ParticipantRole = Literal["bruker", "creator", "deltaker"]
-ParticipantStatus = Literal["approved", "removed", "left"]
-RequestStatus = Literal["pending", "approved", "rejected", "expired", "cancelled"]
+__all__ = [
+    "Brukerrom",
+    "BrukerromRepo",
+    "Participant",
+    "ParticipantRepo",
+    "ParticipantRequest",
+    "RequestRepo",
+]
 
 _rooms = table_of(BrukerromRow)
 _participants = table_of(ParticipantRow)
 _requests = table_of(ParticipantRequestRow)
+_APPROVED = ParticipantStatus.APPROVED
+_PENDING = RequestStatus.PENDING
 
 
-@dataclass(frozen=True, slots=True)
-class Brukerrom:
-    room_id: str
-    label: str
-    bruker_user_id: str | None
-    creator_user_id: str
-    state: RoomState
-    consent_version: str | None
-    consent_ms: int | None
-    created_ms: int
-    closed_ms: int | None
-    last_activity_ms: int
-    retention_stage: int = 0
-    retention_close_ms: int | None = None
-    purge_requested_ms: int | None = None
+def _room(row: Any) -> Brukerrom:
+    m = dict(row._mapping)
+    return Brukerrom(**{**m, "state": RoomState(m["state"])})
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
-    room_id: str
-    user_id: str
-    role: ParticipantRole
-    status: ParticipantStatus
-    proposed_by: str | None
-    proposed_ms: int | None
-    approved_ms: int
-    request_number: int | None
-    ended_ms: int | None
+def _participant(row: Any) -> Participant:
+    m = dict(row._mapping)
+    role, status = ParticipantRole(m["role"]), ParticipantStatus(m["status"])
+    return Participant(**{**m, "role": role, "status": status})
 
 
-@dataclass(frozen=True, slots=True)
-class ParticipantRequest:
-    id: int
-    room_id: str
-    number: int
-    candidate_user_id: str
-    requested_by: str
-    note_enc: bytes | None
-    status: RequestStatus
-    created_ms: int
-    expires_ms: int
-    reminded_ms: int | None
-    decided_ms: int | None
-    decided_by: str | None
-    prompt_event_id: str | None
+def _request(row: Any) -> ParticipantRequest:
+    m = dict(row._mapping)
+    return ParticipantRequest(**{**m, "status": RequestStatus(m["status"])})
 
 
 class BrukerromRepo:
@@ -106,30 +98,37 @@ class BrukerromRepo:
     async def get(self, room_id: str) -> Brukerrom | None:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(select(_rooms).where(_rooms.c.room_id == room_id))).first()
-        return None if row is None else Brukerrom(**row._mapping)
+        return None if row is None else _room(row)
 
     async def list_all(self, states: tuple[RoomState, ...] | None = None) -> list[Brukerrom]:
         stmt = select(_rooms).order_by(_rooms.c.created_ms)
         if states:
             stmt = stmt.where(_rooms.c.state.in_(states))
         async with self._db.engine.connect() as conn:
-            return [Brukerrom(**r._mapping) for r in await conn.execute(stmt)]
+            return [_room(r) for r in await conn.execute(stmt)]
 
-    async def set_bruker(self, room_id: str, bruker: str, state: RoomState) -> bool:
-        """Attach the bruker to a room still waiting for one; False if it already has one."""
+    async def set_bruker(self, room_id: str, bruker: str) -> bool:
+        """Attach the bruker to a room still waiting for one; False if it already has one
+        (or was closed meanwhile)."""
+        event = RoomEvent.BRUKER_ARRIVES
         stmt = (
             update(_rooms)
-            .where(_rooms.c.room_id == room_id, _rooms.c.bruker_user_id.is_(None))
-            .values(bruker_user_id=bruker, state=state)
+            .where(
+                _rooms.c.room_id == room_id,
+                _rooms.c.bruker_user_id.is_(None),
+                _rooms.c.state.in_(room_sources(event)),
+            )
+            .values(bruker_user_id=bruker, state=room_target(event))
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
     async def record_consent(self, room_id: str, version: str, now_ms: int) -> bool:
+        event = RoomEvent.CONSENT
         stmt = (
             update(_rooms)
-            .where(_rooms.c.room_id == room_id, _rooms.c.state == "awaiting_consent")
-            .values(state="active", consent_version=version, consent_ms=now_ms)
+            .where(_rooms.c.room_id == room_id, _rooms.c.state.in_(room_sources(event)))
+            .values(state=room_target(event), consent_version=version, consent_ms=now_ms)
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
@@ -143,7 +142,7 @@ class BrukerromRepo:
         """
         where = (
             _rooms.c.room_id == room_id,
-            _rooms.c.state != "closed",
+            _rooms.c.state.in_(OPEN_ROOM_STATES),
             (_rooms.c.last_activity_ms < now_ms - min_gap_ms) | (_rooms.c.retention_stage > 0),
         )
         async with self._db.engine.begin() as conn:
@@ -165,7 +164,7 @@ class BrukerromRepo:
             update(_rooms)
             .where(
                 _rooms.c.room_id == room_id,
-                _rooms.c.state != "closed",
+                _rooms.c.state.in_(OPEN_ROOM_STATES),
                 _rooms.c.retention_stage == from_stage,
             )
             .values(retention_stage=to_stage, retention_close_ms=close_ms)
@@ -178,11 +177,13 @@ class BrukerromRepo:
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
 
-    async def close(self, room_id: str, now_ms: int) -> bool:
+    async def close(self, room_id: str, now_ms: int, event: RoomEvent = RoomEvent.CLOSE) -> bool:
+        """Close along ``event`` (refused or withdrawn consent, or a plain close); False if the
+        room was not in a state that event leaves from, e.g. closed a moment ago."""
         stmt = (
             update(_rooms)
-            .where(_rooms.c.room_id == room_id, _rooms.c.state != "closed")
-            .values(state="closed", closed_ms=now_ms)
+            .where(_rooms.c.room_id == room_id, _rooms.c.state.in_(room_sources(event)))
+            .values(state=room_target(event), closed_ms=now_ms)
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
@@ -191,10 +192,10 @@ class BrukerromRepo:
         """Rooms this person made that still wait for the bruker's code or consent."""
         stmt = select(_rooms).where(
             _rooms.c.creator_user_id == user_id,
-            _rooms.c.state.in_(("awaiting_bruker", "awaiting_consent")),
+            _rooms.c.state.in_(WAITING_ROOM_STATES),
         )
         async with self._db.engine.connect() as conn:
-            return [Brukerrom(**r._mapping) for r in await conn.execute(stmt)]
+            return [_room(r) for r in await conn.execute(stmt)]
 
     async def hand_over(self, room_id: str, from_user: str, to_user: str) -> bool:
         """Make ``to_user`` the creator of a room still waiting for consent; False if the room
@@ -204,9 +205,9 @@ class BrukerromRepo:
             .where(
                 _rooms.c.room_id == room_id,
                 _rooms.c.creator_user_id == from_user,
-                _rooms.c.state == "awaiting_consent",
+                _rooms.c.state.in_(room_sources(RoomEvent.HAND_OVER)),
             )
-            .values(creator_user_id=to_user)
+            .values(creator_user_id=to_user, state=room_target(RoomEvent.HAND_OVER))
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
@@ -230,7 +231,7 @@ class ParticipantRepo:
             "room_id": room_id,
             "user_id": user_id,
             "role": role,
-            "status": "approved",
+            "status": participant_target(ParticipantEvent.ADMIT),
             "proposed_by": proposed_by,
             "proposed_ms": proposed_ms,
             "approved_ms": now_ms,
@@ -245,28 +246,29 @@ class ParticipantRepo:
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
 
-    async def end(self, room_id: str, user_id: str, status: ParticipantStatus, now_ms: int) -> bool:
-        """Remove someone's approval; True if they were approved until now."""
+    async def end(self, room_id: str, user_id: str, event: ParticipantEvent, now_ms: int) -> bool:
+        """End someone's approval (removed, left); True if they were approved until now."""
         stmt = (
             update(_participants)
             .where(
                 _participants.c.room_id == room_id,
                 _participants.c.user_id == user_id,
-                _participants.c.status == "approved",
+                _participants.c.status.in_(participant_sources(event)),
             )
-            .values(status=status, ended_ms=now_ms)
+            .values(status=participant_target(event), ended_ms=now_ms)
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1
 
-    async def end_everywhere(
-        self, user_id: str, status: ParticipantStatus, now_ms: int
-    ) -> list[str]:
-        """Remove someone's approval in every room at once; the rooms they were approved in."""
+    async def end_everywhere(self, user_id: str, event: ParticipantEvent, now_ms: int) -> list[str]:
+        """End someone's approval in every room at once; the rooms they were approved in."""
         stmt = (
             update(_participants)
-            .where(_participants.c.user_id == user_id, _participants.c.status == "approved")
-            .values(status=status, ended_ms=now_ms)
+            .where(
+                _participants.c.user_id == user_id,
+                _participants.c.status.in_(participant_sources(event)),
+            )
+            .values(status=participant_target(event), ended_ms=now_ms)
             .returning(_participants.c.room_id)
         )
         async with self._db.engine.begin() as conn:
@@ -278,23 +280,23 @@ class ParticipantRepo:
         )
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
-        return None if row is None else Participant(**row._mapping)
+        return None if row is None else _participant(row)
 
     async def is_approved(self, room_id: str, user_id: str) -> bool:
         p = await self.get(room_id, user_id)
-        return p is not None and p.status == "approved"
+        return p is not None and p.status == _APPROVED
 
     async def in_room(self, room_id: str, only_approved: bool = True) -> list[Participant]:
         stmt = select(_participants).where(_participants.c.room_id == room_id)
         if only_approved:
-            stmt = stmt.where(_participants.c.status == "approved")
+            stmt = stmt.where(_participants.c.status == _APPROVED)
         stmt = stmt.order_by(_participants.c.approved_ms)
         async with self._db.engine.connect() as conn:
-            return [Participant(**r._mapping) for r in await conn.execute(stmt)]
+            return [_participant(r) for r in await conn.execute(stmt)]
 
     async def rooms_of(self, user_id: str) -> list[str]:
         stmt = select(_participants.c.room_id).where(
-            _participants.c.user_id == user_id, _participants.c.status == "approved"
+            _participants.c.user_id == user_id, _participants.c.status == _APPROVED
         )
         async with self._db.engine.connect() as conn:
             return [r.room_id for r in await conn.execute(stmt)]
@@ -326,7 +328,7 @@ class RequestRepo:
                     candidate_user_id=candidate,
                     requested_by=requested_by,
                     note_enc=note_enc,
-                    status="pending",
+                    status=_PENDING,
                     created_ms=now_ms,
                     expires_ms=expires_ms,
                 )
@@ -335,46 +337,47 @@ class RequestRepo:
             assert key is not None
             new_id = int(key[0])
             row = (await conn.execute(select(_requests).where(_requests.c.id == new_id))).one()
-        return ParticipantRequest(**row._mapping)
+        return _request(row)
 
     async def get(self, room_id: str, number: int) -> ParticipantRequest | None:
         stmt = select(_requests).where(_requests.c.room_id == room_id, _requests.c.number == number)
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
-        return None if row is None else ParticipantRequest(**row._mapping)
+        return None if row is None else _request(row)
 
     async def by_id(self, request_id: int) -> ParticipantRequest | None:
         async with self._db.engine.connect() as conn:
             row = (
                 await conn.execute(select(_requests).where(_requests.c.id == request_id))
             ).first()
-        return None if row is None else ParticipantRequest(**row._mapping)
+        return None if row is None else _request(row)
 
     async def pending(self, room_id: str | None = None) -> list[ParticipantRequest]:
-        stmt = select(_requests).where(_requests.c.status == "pending").order_by(_requests.c.id)
+        stmt = select(_requests).where(_requests.c.status == _PENDING).order_by(_requests.c.id)
         if room_id is not None:
             stmt = stmt.where(_requests.c.room_id == room_id)
         async with self._db.engine.connect() as conn:
-            return [ParticipantRequest(**r._mapping) for r in await conn.execute(stmt)]
+            return [_request(r) for r in await conn.execute(stmt)]
 
     async def pending_for(self, room_id: str, candidate: str) -> ParticipantRequest | None:
         stmt = select(_requests).where(
             _requests.c.room_id == room_id,
             _requests.c.candidate_user_id == candidate,
-            _requests.c.status == "pending",
+            _requests.c.status == _PENDING,
         )
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
-        return None if row is None else ParticipantRequest(**row._mapping)
+        return None if row is None else _request(row)
 
     async def decide(
-        self, request_id: int, status: RequestStatus, by: str | None, now_ms: int
+        self, request_id: int, event: RequestEvent, by: str | None, now_ms: int
     ) -> bool:
-        """Move a pending request to its outcome; False if it was no longer pending."""
+        """Move a pending request to the outcome of ``event``; False if it was no longer
+        pending."""
         stmt = (
             update(_requests)
-            .where(_requests.c.id == request_id, _requests.c.status == "pending")
-            .values(status=status, decided_by=by, decided_ms=now_ms)
+            .where(_requests.c.id == request_id, _requests.c.status.in_(request_sources(event)))
+            .values(status=request_target(event), decided_by=by, decided_ms=now_ms)
         )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount == 1

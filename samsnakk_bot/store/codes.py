@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select, update
 
+from samsnakk_bot.domain.records import OnboardingCode
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import CodeAttemptRow, OnboardingCodeRow
 
 _codes = table_of(OnboardingCodeRow)
+__all__ = ["CodeRepo", "OnboardingCode"]
 _attempts = table_of(CodeAttemptRow)
-
-
-@dataclass(frozen=True, slots=True)
-class OnboardingCode:
-    id: int
-    room_id: str
-    code_hash: str
-    phone_enc: bytes | None
-    created_by: str
-    created_ms: int
-    expires_ms: int
-    used_ms: int | None
-    used_by: str | None
 
 
 class CodeRepo:

@@ -8,38 +8,19 @@ with a Norwegian key, because SQLite and PostgreSQL collate ``Ø`` and ``Å`` di
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, or_, select, update
 
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.crypto.labels import directory_aad
 from samsnakk_bot.domain.directory import EntryIn, matches, search_terms, sort_key
+from samsnakk_bot.domain.records import DirectoryEntry
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.models import DirectoryEntryRow
 
 _entries = table_of(DirectoryEntryRow)
-
-
-@dataclass(frozen=True, slots=True)
-class DirectoryEntry:
-    user_id: str
-    name: str
-    org_id: str
-    unit: str | None
-    role: str
-    help_text: str | None
-    email: str | None
-    phone: str | None  # E.164
-    active: bool
-    updated_ms: int
-    updated_by: str
-
-
-def _aad(field: str, user_id: str) -> bytes:
-    # Binds each blob to its column and person: a blob copied to another row fails to decrypt.
-    return f"directory:{field}:{user_id}".encode()
 
 
 class DirectoryRepo:
@@ -51,7 +32,7 @@ class DirectoryRepo:
         def enc(field: str, value: str | None) -> bytes | None:
             if value is None:
                 return None
-            return self._cipher.encrypt_text(value, _aad(field, entry.user_id))
+            return self._cipher.encrypt_text(value, directory_aad(field, entry.user_id))
 
         return {
             "user_id": entry.user_id,
@@ -79,7 +60,11 @@ class DirectoryRepo:
         m = row._mapping
 
         def dec(field: str, blob: bytes | None) -> str | None:
-            return None if blob is None else self._cipher.decrypt_text(blob, _aad(field, m.user_id))
+            return (
+                None
+                if blob is None
+                else self._cipher.decrypt_text(blob, directory_aad(field, m.user_id))
+            )
 
         return DirectoryEntry(
             user_id=m.user_id,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TypeVar
 
 from sqlalchemy import delete, func, select, update
 
+from samsnakk_bot.domain.records import InboxEvent, InboxEventIn
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import InboxEventRow
@@ -18,30 +19,6 @@ CHUNK_ROWS = 500
 
 _inbox = table_of(InboxEventRow)
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class InboxEventIn:
-    event_id: str
-    room_id: str | None
-    event_type: str
-    sender: str
-    state_key: str | None
-    payload: str  # the event as JSON text
-    received_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class InboxEvent:
-    id: int
-    txn_id: str
-    event_id: str
-    room_id: str | None
-    event_type: str
-    sender: str
-    state_key: str | None
-    payload: str
-    received_ms: int
 
 
 def _chunks(items: Sequence[_T], size: int = CHUNK_ROWS) -> Iterator[Sequence[_T]]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, func, select, update
 
+from samsnakk_bot.domain.records import AgendaItem, Answer, Meeting
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import (
@@ -28,46 +27,6 @@ JOB_COLUMNS = (
     "summary_asked_ms",
     "summary_nudged_ms",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Meeting:
-    id: int
-    room_id: str
-    number: int
-    kind: str
-    status: str
-    start_ms: int
-    end_ms: int
-    place_enc: bytes | None
-    responsible: str
-    created_by: str
-    created_ms: int
-    sequence: int
-    summary_event_id: str | None
-    summary_enc: bytes | None
-    reminded_first_ms: int | None
-    reminded_second_ms: int | None
-    unconfirmed_ms: int | None
-    summary_asked_ms: int | None
-    summary_nudged_ms: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    user_id: str
-    answer: str | None  # None, "confirmed" or "cannot"
-    proposal_enc: bytes | None
-    answered_ms: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
-    id: int
-    author: str
-    avoid: bool
-    text_enc: bytes
-    created_ms: int
 
 
 class MeetingRepo:

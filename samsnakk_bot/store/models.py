@@ -25,6 +25,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from samsnakk_bot.domain.lifecycle import (
+    ParticipantRole,
+    ParticipantStatus,
+    RequestStatus,
+    RoomState,
+)
+from samsnakk_bot.domain.varsler import CHANNELS
+
 # Stable constraint names, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -113,10 +121,11 @@ class BotSecretRow(Base):
     updated_ms: Mapped[int] = mapped_column(BigInteger)
 
 
-BRUKERROM_STATES = ("awaiting_bruker", "awaiting_consent", "active", "closed")
-PARTICIPANT_ROLES = ("bruker", "creator", "deltaker")
-PARTICIPANT_STATUSES = ("approved", "removed", "left")
-REQUEST_STATUSES = ("pending", "approved", "rejected", "expired", "cancelled")
+# The lifecycle's states, as the CHECK constraints of the migrations spell them.
+BRUKERROM_STATES = tuple(s.value for s in RoomState)
+PARTICIPANT_ROLES = tuple(r.value for r in ParticipantRole)
+PARTICIPANT_STATUSES = tuple(s.value for s in ParticipantStatus)
+REQUEST_STATUSES = tuple(s.value for s in RequestStatus)
 
 
 class BrukerromRow(Base):
@@ -251,7 +260,7 @@ class PollRow(Base):
     __table_args__ = (CheckConstraint(_one_of("purpose", POLL_PURPOSES), name="purpose"),)
 
 
-VARSEL_CHANNELS = ("app", "sms", "epost")
+VARSEL_CHANNELS = CHANNELS
 VARSEL_STATUSES = ("pending", "sending", "sent", "delivered", "failed", "dead")
 
 
@@ -470,3 +479,16 @@ class FnrLookupRow(Base):
     attempted_ms: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_fnr_lookups_user_time", "user_id", "attempted_ms"),)
+
+
+class PersonLanguageRow(Base):
+    """The written standard a person chose with «!språk» (``nb``, ``nn``, or any catalog code).
+
+    A person without a row speaks their organisation's default (policies); see D131.
+    """
+
+    __tablename__ = "person_languages"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    updated_ms: Mapped[int] = mapped_column(BigInteger)

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from sqlalchemy import select
 
+from samsnakk_bot.domain.records import Poll, PollPurpose
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import PollRow
 
-PollPurpose = Literal["consent", "request"]
+__all__ = ["Poll", "PollPurpose", "PollRepo"]
 _polls = table_of(PollRow)
-
-
-@dataclass(frozen=True, slots=True)
-class Poll:
-    event_id: str
-    room_id: str
-    purpose: PollPurpose
-    request_id: int | None
-    created_ms: int
 
 
 class PollRepo:

@@ -7,16 +7,15 @@ memory; only this process writes it.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from sqlalchemy import select
 
+from samsnakk_bot.domain.records import RefusedReason
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import RefusedRoomRow
 
 _refused = table_of(RefusedRoomRow)
-RefusedReason = Literal["foreign_successor", "upgraded"]
+__all__ = ["RefusedReason", "RefusedRoomRepo"]
 
 
 class RefusedRoomRepo:

@@ -49,6 +49,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from samsnakk_bot.domain.lifecycle import RequestStatus
 from samsnakk_bot.domain.report import Figure, Period, median
 from samsnakk_bot.store._dialect import table_of
 from samsnakk_bot.store.database import Database
@@ -146,7 +147,7 @@ async def _messages(
 
 async def _proposal_to_approval(conn: _Conn, scope: Select[tuple[str]], period: Period) -> Figure:
     stmt = select(_requests.c.room_id, _requests.c.created_ms, _requests.c.decided_ms).where(
-        _requests.c.status == "approved",
+        _requests.c.status == RequestStatus.APPROVED,
         _requests.c.room_id.in_(scope),
         _in(_requests.c.decided_ms, period),
     )
@@ -255,3 +256,19 @@ def _number(details: str) -> int | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, int) else None
+
+
+class UsageQueries:
+    """The adapter the admin report uses (``services.ports.UsageReports``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def usage_figures(
+        self,
+        org: str | None,
+        period: Period,
+        exclude_senders: Collection[str] = (),
+        now_ms: int | None = None,
+    ) -> list[Figure]:
+        return await usage_figures(self._db, org, period, exclude_senders, now_ms)

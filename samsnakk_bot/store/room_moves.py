@@ -31,3 +31,13 @@ async def move_brukerrom(db: Database, old_room: str, new_room: str) -> None:
             await conn.execute(
                 update(table).where(table.c.room_id == old_room).values(room_id=new_room)
             )
+
+
+class RoomMoves:
+    """The adapter the room upgrade uses (``services.ports.RoomMover``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def move_brukerrom(self, old_room: str, new_room: str) -> None:
+        await move_brukerrom(self._db, old_room, new_room)

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 from sqlalchemy import select
 
+from samsnakk_bot.domain.records import RoomKind, RoomRecord
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import ROOM_KINDS, RoomRow
 
-RoomKind = Literal["dm", "brukerrom", "admin", "other"]
 assert get_args(RoomKind) == ROOM_KINDS
 
 _rooms = table_of(RoomRow)
-
-
-@dataclass(frozen=True, slots=True)
-class RoomRecord:
-    room_id: str
-    kind: RoomKind
-    encrypted: bool
-    encryption_algorithm: str | None
-    dm_user_id: str | None
-    created_ms: int
+__all__ = ["RoomKind", "RoomRecord", "RoomRepo"]
 
 
 class RoomRepo:

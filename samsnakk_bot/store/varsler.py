@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from samsnakk_bot.domain.records import NewVarsel, VarselPrefs
 from samsnakk_bot.store._dialect import table_of, upsert_insert
 from samsnakk_bot.store.database import Database
 from samsnakk_bot.store.models import DeliveryReportRow, VarselPrefsRow, VarselRow
@@ -40,18 +41,6 @@ class Varsel:
     created_ms: int
     sent_ms: int | None
     delivered_ms: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class NewVarsel:
-    idem_key: str
-    user_id: str | None
-    channel: str
-    kind: str
-    room_id: str | None
-    not_before_ms: int
-    address_enc: bytes | None = None
-    secret_enc: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,17 +248,6 @@ class VarselRepo:
         )
         async with self._db.engine.connect() as conn:
             return [Varsel(**r._mapping) for r in await conn.execute(stmt)]
-
-
-@dataclass(frozen=True, slots=True)
-class VarselPrefs:
-    user_id: str
-    channels: tuple[str, ...]
-    phone_enc: bytes | None
-    email_enc: bytes | None
-    quiet_start: int | None
-    quiet_end: int | None
-    sms_summary: bool
 
 
 class PrefsRepo:

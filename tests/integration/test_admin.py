@@ -133,9 +133,9 @@ async def test_offboarding_without_colleague_tells_the_room_its_meeting_lacks_on
     day = datetime.now(ZoneInfo("Europe/Oslo")) + timedelta(days=3)
     await command(app, trond, brukerrom, f"!møte ny {day.day}.{day.month} kl 10", "")
 
-    done = await app.admin.offboard(trond.user_id, None, "@admin:x")
+    done = await app.offboarding.offboard(trond.user_id, None, "@admin:x")
     assert (done.rooms, done.requests, done.moved, done.flagged) == (1, 0, 0, 1)
-    assert await app.admin.wait_for_notices(timeout=30)
+    assert await app.offboarding.wait_for_notices(timeout=30)
 
     gone = await per.wait_for_message(brukerrom, lambda s: "«Trond Alene» (" in s.body)
     flagged = await per.wait_for_message(brukerrom, lambda s: "mangler nå en ansvarlig" in s.body)

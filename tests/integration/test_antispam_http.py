@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import ParticipantEvent
 from samsnakk_bot.http.antispam import AntispamRoutes
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.services.access import AccessService
@@ -255,14 +256,14 @@ async def test_join_after_approval_needs_invalidation_to_be_seen(stack: Stack) -
 
 async def test_removed_participant_cannot_rejoin_after_invalidation(stack: Stack) -> None:
     assert (await stack.ask("user_may_join_room", join(ANSATT)))[0] == 200
-    await stack.participants.end(ROOM, ANSATT, "removed", 3)
+    await stack.participants.end(ROOM, ANSATT, ParticipantEvent.REMOVE, 3)
     stack.access.invalidate(ROOM)
     assert (await stack.ask("user_may_join_room", join(ANSATT)))[0] == 403
 
 
 async def test_cached_snapshot_expires_without_invalidation(stack: Stack) -> None:
     await stack.ask("user_may_join_room", join(ANSATT))
-    await stack.participants.end(ROOM, ANSATT, "removed", 3)
+    await stack.participants.end(ROOM, ANSATT, ParticipantEvent.REMOVE, 3)
     stack.clock.now += 61
     assert (await stack.ask("user_may_join_room", join(ANSATT)))[0] == 403
 

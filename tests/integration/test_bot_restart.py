@@ -10,9 +10,8 @@ from brukerrom_flow import create_brukerrom
 from matrix_harness import MatrixUser, UserFactory
 
 from samsnakk_bot.app import SamsnakkApp
-from samsnakk_bot.domain.replies import Reply
-from samsnakk_bot.matrix.bot import reply_content
-from samsnakk_bot.matrix.sender import PlaintextRefused
+from samsnakk_bot.domain.replies import Reply, reply_content
+from samsnakk_bot.domain.sending import PlaintextRefused
 
 pytestmark = pytest.mark.synapse
 

@@ -16,6 +16,7 @@ from brukerrom_flow import audit_has, command, create_brukerrom, members
 from matrix_harness import MatrixUser, UserFactory
 
 from samsnakk_bot.app import SamsnakkApp
+from samsnakk_bot.domain.lifecycle import ParticipantEvent
 
 pytestmark = pytest.mark.synapse
 
@@ -193,7 +194,8 @@ async def test_sweep_removes_someone_whose_kick_failed(
     vera = await make_user("ansatt", "NAV Askøy", "Vera")
     await command(app, per, room, f"!legg-til {vera.user_id}", "er invitert")
     await vera.accept_invite(room)
-    await app.participants.end(room, vera.user_id, "removed", 0)  # DB updated, no kick
+    # DB updated, no kick
+    await app.participants.end(room, vera.user_id, ParticipantEvent.REMOVE, 0)
     assert vera.user_id in await members(app, room)
     assert await app.guard.sweep_room(room) == 1
     assert vera.user_id not in await members(app, room)

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bridge.calendar_ics import CalendarEvent, calendar_part, ics_cancel, ics_request, stable_uid
+from bridge.calendar_ics import calendar_part
 from bridge.channels.base import OutboundEmail
 from bridge.channels.email_smtp import SmtpConfig, SmtpEmail
+from samsnakk_bot.domain.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
 from tests.fakes.smtp import FakeSmtpServer
 
 OSLO = ZoneInfo("Europe/Oslo")

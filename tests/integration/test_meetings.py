@@ -50,7 +50,7 @@ async def _remind_soon(app: SamsnakkApp, room: str, number: int, after_s: float)
     app.policies = app.deps.policies = policies.model_copy(
         update={"policy": policies.policy.model_copy(update={"meetings": meetings})}
     )
-    app.meeting_service.schedule(meeting)
+    app.meeting_jobs.schedule(meeting)
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ async def test_the_per_scenario(stack: Stack) -> None:
         )
     held = await app.meetings.by_id(meeting.id)
     assert held is not None
-    app.meeting_service.schedule(held)
+    app.meeting_jobs.schedule(held)
     await _last_bot(app, trond, room, "Skriv oppsummeringen")
     await command(app, trond, room, "!sjekk 1 gjennomført", "Krysset av")
 
@@ -305,12 +305,12 @@ async def test_unconfirmed_check_and_summary_nudge_go_to_the_responsible_once(
     assert meeting is not None
 
     for _ in range(2):  # the job may fire twice; the responsible hears it once
-        await app.meeting_service.run_job(meeting.id, "unconfirmed_ms")
+        await app.meeting_jobs.run_job(meeting.id, "unconfirmed_ms")
     told = await trond.wait_for_message(room, lambda s: "har ikke bekreftet" in s.body)
     assert told.body.endswith(f"«Per» ({per.user_id}) har ikke bekreftet ennå.")  # Trond confirmed
     assert told.content["m.mentions"] == {"user_ids": [trond.user_id]}
     for _ in range(2):
-        await app.meeting_service.run_job(meeting.id, "summary_nudged_ms")
+        await app.meeting_jobs.run_job(meeting.id, "summary_nudged_ms")
     await trond.wait_for_message(room, lambda s: "venter på oppsummeringen" in s.body)
     await asyncio.sleep(0.5)
     bodies = [s.body for s in trond.seen if s.room_id == room]

@@ -137,7 +137,7 @@ async def test_offboarding_without_colleague_closes_the_waiting_room(
     per = await make_user("bruker", None, "Per")
     room = await _waiting_room(app, trond, per)
 
-    done = await app.admin.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
+    done = await app.offboarding.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
     assert (done.waiting, done.account_closed) == (1, None)
     told = await per.wait_for_message(room, lambda s: "ikke lenger med i Samsnakk" in s.body)
     assert told.decrypted
@@ -154,7 +154,7 @@ async def test_an_offboarded_staff_members_code_is_void(
     per = await make_user("bruker", None, "Per")
     room, code = await _room_with_code(app, trond)
 
-    done = await app.admin.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
+    done = await app.offboarding.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
     assert (done.codes, done.waiting) == (1, 1)
     per_dm = await dm_with_bot(app, per)
     await command(app, per, per_dm, f"!kode {code}", "stemmer ikke")
@@ -171,7 +171,7 @@ async def test_an_offboarded_staff_member_cannot_create_rooms(
     trond = await make_user("ansatt", "Askøy kommune", "Trond Slutter")
     per = await make_user("bruker", None, "Per")
     dm = await dm_with_bot(app, trond)
-    await app.admin.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
+    await app.offboarding.offboard(trond.user_id, None, "@admin:samsnakk.localhost")
 
     refused = await command(app, trond, dm, f"!rom ny {per.user_id}", "deaktivert")
     assert "Ta kontakt med administratoren" in refused
@@ -193,7 +193,9 @@ async def test_staff_role_comes_from_the_directory_and_ends_at_offboarding(
         await command(app, kari, dm, "!katalog sykepleier askøy", "Treff")
         await command(app, kari, dm, f"!rom ny {per.user_id}", "er opprettet")
 
-        await app.admin.offboard(kari.user_id, None, "@admin:samsnakk.localhost", "askoy-kommune")
+        await app.offboarding.offboard(
+            kari.user_id, None, "@admin:samsnakk.localhost", "askoy-kommune"
+        )
         refused = await command(app, kari, dm, "!katalog sykepleier askøy", "deaktivert")
         assert "Treff" not in refused and "Ta kontakt med administratoren" in refused
         entries = [e for e in await app.audit.for_actor(kari.user_id)]

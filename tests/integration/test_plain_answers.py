@@ -15,7 +15,7 @@ from matrix_harness import MatrixUser, RunningSynapse, UserFactory, new_device
 from people_directory import list_in_directory
 
 from samsnakk_bot.app import SamsnakkApp
-from samsnakk_bot.domain import texts_conversation as talk
+from samsnakk_bot.domain import texts as talk
 
 pytestmark = pytest.mark.synapse
 UNVERIFIED = "Denne enheten er ikke bekreftet"

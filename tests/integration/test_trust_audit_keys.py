@@ -89,7 +89,7 @@ async def test_a_withdrawn_room_leaves_no_megolm_session_in_the_bots_store(
     assert "Rommet stenges etter 6 måneder uten meldinger" in prompt.body
     assert "Da sletter boten nøklene sine til rommet." in prompt.body
     assert "lagres i 10 år" in prompt.body
-    shown = await command(app, bruker, room, "!samtykke vis", "Samtykketekst versjon 2")
+    shown = await command(app, bruker, room, "!samtykke vis", "Samtykketekst versjon 3-nb")
     assert "Dette lagrer Samsnakk-boten:" in shown
 
     store_dir = app.cfg.bot.store_dir

@@ -19,6 +19,7 @@ from matrix_harness import UserFactory
 
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.domain import texts
+from samsnakk_bot.domain.lifecycle import ParticipantEvent
 from tests.integration.test_brukerrom_adversarial import _http
 
 pytestmark = pytest.mark.synapse
@@ -242,7 +243,7 @@ async def test_sweep_revokes_an_invite_left_by_a_failed_kick(
     vera = await make_user("ansatt", "NAV Askøy", "Vera")
     await command(app, per, room, f"!legg-til {vera.user_id}", "er invitert")
     # The bruker removes Vera before she accepts; the approval ends, the revoke never happens.
-    await app.participants.end(room, vera.user_id, "removed", 0)
+    await app.participants.end(room, vera.user_id, ParticipantEvent.REMOVE, 0)
     app.access.invalidate(room)
     current = await app.actions.current_members(room)
     assert current[vera.user_id].membership == "invite"

@@ -11,9 +11,10 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from samsnakk_bot.crypto.field_cipher import FieldCipher, FieldDecryptError
 from samsnakk_bot.domain.directory import EntryIn, parse_csv
 from samsnakk_bot.policies import Organisations
-from samsnakk_bot.store import Database, FieldCipher, FieldDecryptError
+from samsnakk_bot.store import Database
 from samsnakk_bot.store.directory import DirectoryEntry, DirectoryRepo
 from samsnakk_bot.store.models import DirectoryEntryRow
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import os
 
-from samsnakk_bot.store import Database, FieldCipher, SecretRepo
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.store import Database, SecretRepo
 
 
 async def test_secret_roundtrip_and_overwrite(db: Database) -> None:

@@ -11,7 +11,8 @@ import pytest
 from icalendar import Calendar, Event
 from icalendar.parser import Contentlines
 
-from bridge.calendar_ics import CalendarEvent, calendar_part, ics_cancel, ics_request, stable_uid
+from bridge.calendar_ics import calendar_part
+from samsnakk_bot.domain.calendar_ics import CalendarEvent, ics_cancel, ics_request, stable_uid
 
 OSLO = ZoneInfo("Europe/Oslo")
 STAMP = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)

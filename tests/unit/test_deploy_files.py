@@ -18,8 +18,8 @@ from deploy_inputs import REPO, samsnakk_config, values
 
 from samsnakk_bot.cli import main
 from samsnakk_bot.config import load_config, parse_config
-from samsnakk_bot.deploy_render import DLR_PATH, RenderedFile, render
-from samsnakk_bot.deploy_values import (
+from samsnakk_bot.ops.deploy_render import DLR_PATH, RenderedFile, render
+from samsnakk_bot.ops.deploy_values import (
     EXAMPLE_CLIENT_IDS,
     DeployValues,
     load_values,

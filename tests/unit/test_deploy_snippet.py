@@ -8,9 +8,9 @@ import yaml
 from deploy_inputs import samsnakk_config, values
 
 from samsnakk_bot.config import load_config
-from samsnakk_bot.deploy_render import render
-from samsnakk_bot.deploy_values import parse_values
 from samsnakk_bot.devstack.synapse_config import SynapseSettings, build_synapse_config
+from samsnakk_bot.ops.deploy_render import render
+from samsnakk_bot.ops.deploy_values import parse_values
 from samsnakk_bot.policies import load_policies
 
 

@@ -11,8 +11,9 @@ from config_files import minimal_config
 from sqlalchemy import text
 
 from samsnakk_bot.config import Config, parse_config
-from samsnakk_bot.directory_import import import_csv
-from samsnakk_bot.store import Database, FieldCipher
+from samsnakk_bot.crypto.field_cipher import FieldCipher
+from samsnakk_bot.ops.directory_import import import_csv
+from samsnakk_bot.store import Database
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.directory import DirectoryRepo
 

@@ -61,7 +61,7 @@ def test_shipped_policies_load() -> None:
 
 def test_shipped_consent_text_tells_the_bruker_how_to_answer_and_withdraw() -> None:
     consent = load_policies(SHIPPED).policy.consent
-    assert consent.version == "2"
+    assert consent.version == "3"
     assert "lagrer ikke det dere skriver" not in consent.text
     for command in ("«!samtykke ja»", "«!samtykke nei»", "«!samtykke trekk»", "«!logg»"):
         assert command in consent.text

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.image import imread
 
 from samsnakk_bot.domain.report import Figure
-from samsnakk_bot.report_output import BAR_COLOUR, figures_csv, figures_png
+from samsnakk_bot.ops.report_output import BAR_COLOUR, figures_csv, figures_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURES = [

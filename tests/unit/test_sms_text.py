@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bridge.outbox_worker import OutboxWorker
+from bridge.channels.base import ChannelContext
+from bridge.channels.sms_varsel import SmsVarsler
 from bridge.sms_text import gsm7_septets, is_gsm7_single_segment
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.onboarding_link import element_x_link
@@ -86,9 +87,9 @@ def test_sample_server_gives_this_exact_sms() -> None:
 
 
 def _worker(link: str | None) -> Any:
-    # Only the text is under test: nothing else of the worker is touched.
+    # Only the text is under test: neither the provider nor the DM is touched.
     none: Any = None
-    return OutboxWorker(none, none, none, none, none, none, lambda: 72, app_link=link)
+    return SmsVarsler(none, ChannelContext(dm=none, code_hours=lambda: 72, app_link=link))
 
 
 def test_outbox_puts_the_link_in_the_onboarding_sms() -> None:

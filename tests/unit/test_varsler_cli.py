@@ -9,8 +9,8 @@ from pathlib import Path
 
 from config_files import write_config
 
+from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.store import Database
-from samsnakk_bot.store.fieldcrypt import FieldCipher
 from samsnakk_bot.store.varsler import NewVarsel, Outcome, VarselRepo
 
 

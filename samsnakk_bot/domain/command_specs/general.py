@@ -1,4 +1,4 @@
-"""``!hjelp``: everyone, everywhere."""
+"""``!hjelp`` and ``!språk``: everyone, everywhere."""
 
 from __future__ import annotations
 
@@ -18,5 +18,16 @@ def specs() -> list[CommandSpec]:
             set(PLACES),
             aliases=("help",),
             variants=("hjelpe", "hjelpen", "meny", "kommandoer", "kommandoar"),
-        )
+        ),
+        spec(
+            "språk",
+            t.SPRAK_USAGE,
+            t.SPRAK_SUMMARY,
+            t.SPRAK_DETAILS,
+            t.SPRAK_EXAMPLE,
+            {EVERYONE},
+            set(PLACES),
+            aliases=("målform",),
+            variants=("språket", "sprog"),
+        ),
     ]

@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from samsnakk_bot.deploy_values import DeployValues, SecretReader
+from samsnakk_bot.ops.deploy_values import DeployValues, SecretReader
 
 SECRET_FILE_MODE = 0o600
 

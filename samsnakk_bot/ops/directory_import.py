@@ -14,10 +14,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from samsnakk_bot.clock import Clock, SystemClock
 from samsnakk_bot.config import Config
+from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.directory import CsvProblem, EntryIn, decode_csv, parse_csv
 from samsnakk_bot.policies import PolicyError, load_policies
-from samsnakk_bot.store import Database, FieldCipher
+from samsnakk_bot.store import Database
 from samsnakk_bot.store.audit import AuditLog, chain_key_from
 from samsnakk_bot.store.directory import DirectoryRepo
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from samsnakk_bot.store import FieldCipher, FieldDecryptError
+from samsnakk_bot.crypto.field_cipher import FieldCipher, FieldDecryptError
 
 AD = b"inbox:phone"
 

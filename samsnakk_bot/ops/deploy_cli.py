@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 
 from samsnakk_bot.config import Config
-from samsnakk_bot.deploy_render import DEFAULT_TEMPLATES, RenderError, render, write
-from samsnakk_bot.deploy_secrets import ensure_secrets
-from samsnakk_bot.deploy_values import ValuesError, load_values
+from samsnakk_bot.ops.deploy_render import DEFAULT_TEMPLATES, RenderError, render, write
+from samsnakk_bot.ops.deploy_secrets import ensure_secrets
+from samsnakk_bot.ops.deploy_values import ValuesError, load_values
 from samsnakk_bot.policies import PolicyError, load_policies
 
 EXIT_INVALID = 2

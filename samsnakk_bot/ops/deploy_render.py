@@ -21,11 +21,11 @@ import jinja2
 import yaml
 
 from samsnakk_bot.config import Config
-from samsnakk_bot.deploy_values import DeployValues
 from samsnakk_bot.devstack.registration import build_registration
+from samsnakk_bot.ops.deploy_values import DeployValues
 from samsnakk_bot.policies import Policies
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "deploy"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"
 # synapse-http-antispam's base_url: our routes are <base>/<callback> (http/antispam.py).
 ANTISPAM_PATH = "/_samsnakk/antispam"
 ANTISPAM_CALLBACKS = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.report import PeriodProblem, parse_period
-from samsnakk_bot.report_output import figures_csv, figures_png
+from samsnakk_bot.domain.timezone import OSLO
+from samsnakk_bot.ops.report_output import figures_csv, figures_png
 from samsnakk_bot.store import Database
 from samsnakk_bot.store.report_queries import usage_figures
 
@@ -18,7 +18,7 @@ from samsnakk_bot.store.report_queries import usage_figures
 async def write_report(
     cfg: Config, fmt: str, org: str | None, period_text: str, output: Path
 ) -> int:
-    period = parse_period(period_text, datetime.now(ZoneInfo("Europe/Oslo")))
+    period = parse_period(period_text, datetime.now(OSLO))
     if isinstance(period, PeriodProblem):
         print(texts.REPORT_PERIOD_PROBLEMS[period.name], file=sys.stderr)
         return 2

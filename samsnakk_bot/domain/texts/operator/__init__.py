@@ -1,0 +1,1 @@
+"""Texts for operators (doctor, CLI): not translated; bokmål with English."""
