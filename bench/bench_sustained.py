@@ -198,14 +198,24 @@ async def _brukerrom(
             async with locks[ai]:
                 await command(bot, a, dms[ai], f"!rom ny {b.user_id}", "er opprettet", 120)
             room = await b.accept_invite(timeout=120)
-            await b.wait_for_message(
-                room, lambda s: s.sender == bot.cfg.bot_user_id and "!samtykke ja" in s.body, 120
-            )
-            await command(bot, b, room, "!samtykke ja", "Samtykket er registrert", 120)
-            await a.accept_invite(room, timeout=120)
+            try:
+                await b.wait_for_message(
+                    room,
+                    lambda s: s.sender == bot.cfg.bot_user_id and "!samtykke ja" in s.body,
+                    120,
+                )
+                await command(bot, b, room, "!samtykke ja", "Samtykket er registrert", 120)
+                await a.accept_invite(room, timeout=120)
+            except AssertionError as err:
+                # Counted and reported, not fatal: one lost answer must not end the run.
+                failed.append(f"{b.user_id} in {room}: {str(err)[:300]}")
+                continue
             rooms.append(Room(room, a, b))
 
+    failed: list[str] = []
     await asyncio.gather(*(for_bruker(i) for i in range(len(brukere))))
+    for f in failed:
+        print(f"  setup failed: {f}", flush=True)
     return rooms
 
 
