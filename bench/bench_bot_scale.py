@@ -15,7 +15,8 @@ data directory, crypto store and database, while Synapse keeps running:
   doing the same first sync from the stored token as our bot does (only what changed, D55);
 - raw full state: the same client doing `sync(full_state=True)`, which is what the bot did
   before D55 (every room's state on every restart), for reference.
-Restarts alternate, ours, raw, raw full state, `--restarts` times. RSS is the restarted
+Restarts alternate, ours, ours with nio's eager Megolm load (before D160), raw, raw full state
+(unless `--no-full-state`), `--restarts` times. RSS is the restarted
 process's own (`VmRSS`, and `VmHWM` for its peak), read from /proc/self/status. Each of our
 restarts also waits for the start-up guard sweep (`joined_members` of every brukerrom) and
 reports its length; the last one then has nio rebuild every room, as after a long uptime in
@@ -60,8 +61,11 @@ def _emit(kind: str, **values: Any) -> None:
 # -- the restarted processes ----------------------------------------------------------------
 
 
-async def child_ours(config_path: str, spawned: float) -> None:
-    """Our app, restarted: report when start() returns, then memory when asked, then stop."""
+async def child_ours(config_path: str, spawned: float, eager: bool = False) -> None:
+    """Our app, restarted: report when start() returns, then memory when asked, then stop.
+
+    ``eager``: nio's own store, which loads every Megolm session at start (before D160).
+    """
     import logging
 
     marks: dict[str, float] = {"imported": time.time() - spawned}
@@ -93,6 +97,21 @@ async def child_ours(config_path: str, spawned: float) -> None:
         return result
 
     AppserviceClient.sync = timed_sync  # type: ignore[method-assign]
+
+    import samsnakk_bot.matrix.client as client_module
+
+    if eager:
+        from nio.store import DefaultStore
+
+        client_module.LazySessionStore = DefaultStore  # type: ignore[misc,assignment]
+    original_load = AppserviceClient.load_store
+
+    def timed_load(self: AppserviceClient) -> None:
+        t0 = time.time()
+        original_load(self)
+        marks.setdefault("store load", time.time() - t0)
+
+    AppserviceClient.load_store = timed_load  # type: ignore[method-assign]
 
     from samsnakk_bot.services.guard import Guard
 
@@ -334,10 +353,10 @@ async def _read(proc: asyncio.subprocess.Process) -> dict[str, Any]:
 
 
 async def restart_ours(
-    config: Path, creator: Any, dm: str, bot: str, use_all: bool = False
+    config: Path, creator: Any, dm: str, bot: str, use_all: bool = False, kind: str = "ours"
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
-    proc = await _spawn("ours", config)
+    proc = await _spawn(kind, config)
     started = await _read(proc)
     t_started = time.perf_counter() - t0
     mark = len(creator.seen)
@@ -388,7 +407,9 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-async def main(n: int, restarts: int, data_dir: str | None, per_room: int, pool: int) -> None:
+async def main(
+    n: int, restarts: int, data_dir: str | None, per_room: int, pool: int, full_state: bool
+) -> None:
     import logging
 
     logging.basicConfig(level=logging.WARNING)
@@ -402,13 +423,16 @@ async def main(n: int, restarts: int, data_dir: str | None, per_room: int, pool:
         ours: list[dict[str, Any]] = []
         raw: list[dict[str, Any]] = []
         full: list[dict[str, Any]] = []
+        eager: list[dict[str, Any]] = []
         load_before = _load()
         try:
             for i in range(restarts):
                 last = i == restarts - 1
                 ours.append(await restart_ours(config, creator, dm, bot, use_all=last))
+                eager.append(await restart_ours(config, creator, dm, bot, kind="ours-eager"))
                 raw.append(await restart_raw(config, "raw"))
-                full.append(await restart_raw(config, "raw-full"))
+                if full_state:
+                    full.append(await restart_raw(config, "raw-full"))
             load_after = _load()
             await creator.stop()
         finally:
@@ -418,7 +442,7 @@ async def main(n: int, restarts: int, data_dir: str | None, per_room: int, pool:
     if made > 1:
         print(f"set-up: created rooms in {made:.0f} s ({n / made:.1f} rooms/s; load {load_setup})")
     print(f"load average before restarts {load_before}, after {load_after} (1, 5, 15 min)")
-    for name, runs in (("ours", ours), ("raw", raw), ("full", full)):
+    for name, runs in (("ours", ours), ("eager", eager), ("raw", raw), ("full", full)):
         for r in runs:
             marks = ", ".join(f"{k} {v:.2f}" for k, v in r["marks"].items())
             print(
@@ -433,14 +457,26 @@ async def main(n: int, restarts: int, data_dir: str | None, per_room: int, pool:
     peak_raw = statistics.median(r["peak"] for r in raw)
     print(f"ours: start() returned {m['started']:.2f} s; !hjelp answered {m['ready']:.2f} s")
     print(f"      after spawn ({m['answer'] * 1000:.0f} ms for the round trip)   target < 10 s")
-    m_full = statistics.median(r["ready"] for r in full)
     print(f"raw:  first sync done   {m_raw:.2f} s after spawn")
     print(f"ratio (ready / raw)     {m['ready'] / m_raw:.2f}x")
-    print(f"raw full-state sync     {m_full:.2f} s after spawn (the pre-D55 way, for reference)")
+    e_ready = statistics.median(r["ready"] for r in eager)
+    loads = [r["marks"].get("store load", 0.0) for r in ours]
+    e_loads = [r["marks"].get("store load", 0.0) for r in eager]
+    print(
+        f"ours with every Megolm session loaded at start (before D160): ready {e_ready:.2f} s; "
+        f"nio store load {statistics.median(e_loads) * 1000:.0f} ms against "
+        f"{statistics.median(loads) * 1000:.0f} ms lazy"
+    )
+    if full:
+        m_full = statistics.median(r["ready"] for r in full)
+        print(f"raw full-state sync     {m_full:.2f} s after spawn (the pre-D55 way)")
     print(f"memory, ours: RSS {rss:.0f} MB after the answer, peak {peak:.0f} MB   target < 300 MB")
     print(f"memory, raw:  RSS {rss_raw:.0f} MB, peak {peak_raw:.0f} MB")
-    rss_full = statistics.median(r["rss_started"] for r in full)
-    print(f"memory, raw full state: RSS {rss_full:.0f} MB")
+    e_rss = statistics.median(r["rss_answered"] for r in eager)
+    print(f"memory, ours with eager sessions: RSS {e_rss:.0f} MB after the answer")
+    if full:
+        rss_full = statistics.median(r["rss_started"] for r in full)
+        print(f"memory, raw full state: RSS {rss_full:.0f} MB")
     sweeps = [r["sweep"] for r in ours if r["sweep"] is not None]
     if sweeps:
         s = statistics.median(sweeps)
@@ -459,8 +495,8 @@ async def main(n: int, restarts: int, data_dir: str | None, per_room: int, pool:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
         kind, config_file, spawned = sys.argv[1].removeprefix("--child-"), *sys.argv[2:4]
-        if kind == "ours":
-            asyncio.run(child_ours(config_file, float(spawned)))
+        if kind in ("ours", "ours-eager"):
+            asyncio.run(child_ours(config_file, float(spawned), eager=kind == "ours-eager"))
         else:
             asyncio.run(child_raw(config_file, float(spawned), full_state=kind == "raw-full"))
         raise SystemExit(0)
@@ -470,6 +506,9 @@ if __name__ == "__main__":
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--members", type=int, default=1, help="joined members per room")
     parser.add_argument("--pool", type=int, default=20, help="distinct members in all")
+    parser.add_argument("--no-full-state", action="store_true", help="skip the pre-D55 raw run")
     args = parser.parse_args()
     data_dir = str(Path(args.data_dir).resolve()) if args.data_dir else None
-    asyncio.run(main(args.rooms, args.restarts, data_dir, args.members, args.pool))
+    asyncio.run(
+        main(args.rooms, args.restarts, data_dir, args.members, args.pool, not args.no_full_state)
+    )

@@ -49,6 +49,7 @@ from samsnakk_bot.services.guard import Guard
 from samsnakk_bot.services.identity_notices import IdentityNotices
 from samsnakk_bot.services.idporten import FnrLimit, IdPortenAccounts
 from samsnakk_bot.services.inbox import InboxService
+from samsnakk_bot.services.inbox_purge import InboxPurge
 from samsnakk_bot.services.katalog import KatalogCommands
 from samsnakk_bot.services.languages import Languages
 from samsnakk_bot.services.meeting_jobs import MeetingJobs
@@ -64,6 +65,7 @@ from samsnakk_bot.services.refusals import Refusals
 from samsnakk_bot.services.retention import RetentionService
 from samsnakk_bot.services.room_common import RoomDeps
 from samsnakk_bot.services.room_keys import RoomKeyEnd
+from samsnakk_bot.services.room_notices import RoomNotices
 from samsnakk_bot.services.room_upgrade import RoomUpgrader
 from samsnakk_bot.services.trust_commands import TrustCommands
 from samsnakk_bot.services.varsel_commands import VarselCommands
@@ -82,7 +84,9 @@ from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.report_queries import UsageQueries
+from samsnakk_bot.store.rollups import InboxRollups
 from samsnakk_bot.store.room_moves import RoomMoves
+from samsnakk_bot.store.room_notices import RoomNoticeRepo
 from samsnakk_bot.store.varsler import DeliveryReportRepo, PrefsRepo, VarselRepo
 from samsnakk_bot.tasks import TaskGroup
 
@@ -122,6 +126,9 @@ class Parts:
         # Matrix, the inbox and the command router.
         self.bot = BotRuntime(cfg, SecretRepo(db), self.cipher, self.rooms, clock.now_ms)
         self.actions = MatrixRoomActions(self.bot)
+        # Notices to rooms that must survive a crash (offboarding) go through their own outbox.
+        self.room_notices = RoomNotices(RoomNoticeRepo(db), self.actions, self.clock.now_ms)
+        self.inbox_purge = InboxPurge(InboxRollups(db), cfg.bot_user_id, self.clock.now_ms)
         self.inbox = InboxService(InboxRepo(db), clock, self.metrics)
         self.commands = CommandService(self.accounts, self.rooms, self.metrics)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
@@ -240,6 +247,7 @@ class Parts:
             self.codes,
             self.offboarded,
             self.synapse_admin,
+            self.room_notices,
         )
         self.admin = AdminRooms(deps, self.admin_roster)
         admin_checks = AdminChecks(deps, self.admin_roster)

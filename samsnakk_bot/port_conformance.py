@@ -22,7 +22,9 @@ from samsnakk_bot.store.offboarded import FnrLookupRepo, OffboardedRepo
 from samsnakk_bot.store.polls import PollRepo
 from samsnakk_bot.store.refused_rooms import RefusedRoomRepo
 from samsnakk_bot.store.report_queries import UsageQueries
+from samsnakk_bot.store.rollups import InboxRollups
 from samsnakk_bot.store.room_moves import RoomMoves
+from samsnakk_bot.store.room_notices import RoomNoticeRepo
 from samsnakk_bot.store.varsler import PrefsRepo, VarselRepo
 
 
@@ -49,3 +51,5 @@ def store_adapters(db: Database, cipher: FieldCipher, audit_log: AuditLog) -> No
     _inbox: store_ports.InboxStore = InboxRepo(db)
     _usage: store_ports.UsageReports = UsageQueries(db)
     _languages: store_ports.LanguageStore = LanguageRepo(db)
+    _notices: store_ports.RoomNoticeStore = RoomNoticeRepo(db)
+    _rollups: store_ports.InboxRollupStore = InboxRollups(db)

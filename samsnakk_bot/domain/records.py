@@ -182,3 +182,32 @@ class InboxEvent:
     state_key: str | None
     payload: str
     received_ms: int
+
+
+# Notices the bot owes a room (offboarding), kept in their own outbox until sent.
+@dataclass(frozen=True, slots=True)
+class NewRoomNotice:
+    idem_key: str
+    room_id: str
+    body: str
+    html: str | None = None
+    wait_gone: str | None = None  # send only once nio no longer lists this person
+
+
+@dataclass(frozen=True, slots=True)
+class RoomNotice:
+    id: int
+    idem_key: str
+    room_id: str
+    body: str
+    html: str | None
+    wait_gone: str | None
+    attempts: int
+
+
+# What one nightly inbox purge did.
+@dataclass(frozen=True, slots=True)
+class Purged:
+    days: int  # days rolled up in this run
+    rolled_up: int  # message events counted into the rollups
+    deleted: int  # inbox rows deleted

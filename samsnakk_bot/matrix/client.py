@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from nio import AsyncClient, AsyncClientConfig, JoinedMembersResponse, MatrixRoom
 
+from samsnakk_bot.matrix.lazy_sessions import LazySessionStore
+
 
 # nio ships no types, so AsyncClient is Any to mypy; subclassing it is the point of this module.
 class AppserviceClient(AsyncClient):  # type: ignore[misc]
@@ -34,6 +36,7 @@ class AppserviceClient(AsyncClient):  # type: ignore[misc]
             pickle_key=pickle_key,
             max_limit_exceeded=0,
             max_timeouts=0,
+            store=LazySessionStore,  # Megolm sessions load when first needed (D160)
         )
         super().__init__(homeserver, user_id, device_id, str(store_path), config)
         self._masquerade = masquerade

@@ -16,7 +16,7 @@ from samsnakk_bot.domain.replies import Reply, reply_content
 from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.matrix.bot import BotRuntime
-from samsnakk_bot.services.ports import RoomMember
+from samsnakk_bot.services.ports import AliasTaken, RoomMember
 
 
 class MatrixRoomActions:
@@ -45,7 +45,12 @@ class MatrixRoomActions:
             "power_level_content_override": power_levels,
             "invite": invite,
         }
-        result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        try:
+            result = await self._bot.http.request("POST", "/_matrix/client/v3/createRoom", body)
+        except MatrixHttpError as err:
+            if err.errcode == "M_ROOM_IN_USE":
+                raise AliasTaken(alias_localpart) from err
+            raise
         return str(result["room_id"])
 
     async def invite(self, room_id: str, user_id: str) -> None:
@@ -78,6 +83,13 @@ class MatrixRoomActions:
         if not await self._bot.wait_until_encrypted(room_id, timeout=10):
             raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
         return await self._bot.send_reply(room_id, reply)
+
+    async def say_once(self, room_id: str, reply: Reply, txn_id: str) -> str:
+        """As :meth:`say`, with our transaction ID: sent again after a crash, it is the same
+        event on the homeserver (Synapse de-duplicates it)."""
+        if not await self._bot.wait_until_encrypted(room_id, timeout=10):
+            raise PlaintextRefused(f"{room_id}: the E2EE client never saw the room encrypted")
+        return await self._bot.send_content(room_id, reply_content(reply), txn_id)
 
     async def say_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         if not await self._bot.wait_until_encrypted(room_id, timeout=10):

@@ -8,7 +8,6 @@ cache is invalidated, then Matrix is told, then it is audited.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 
 from samsnakk_bot.domain import lifecycle, texts
@@ -44,6 +43,7 @@ from samsnakk_bot.services.room_common import (
     guarded,
     oslo_when,
 )
+from samsnakk_bot.services.room_labels import AliasTaken, LabelDrawer
 
 log = logging.getLogger(__name__)
 LOG_LIMIT = 200
@@ -70,6 +70,7 @@ class BrukerromService(RoomUseCase):
         self.idporten = idporten or IdPortenAccounts(None, "", None)
         # What the creator sends a new bruker to open the app (D90); None: nothing added.
         self.links = links
+        self.labels = LabelDrawer(deps.brukerrom.label_taken)
 
     def register(self, commands: CommandService) -> None:
         commands.add_handler("rom ny", guarded(self.rom_ny))
@@ -149,25 +150,29 @@ class BrukerromService(RoomUseCase):
         return [u for u in found if u != sender]
 
     async def new_label(self) -> str:
-        for _ in range(50):
-            label = f"{secrets.randbelow(9000) + 1000}"
-            if not await self.d.brukerrom.label_taken(label):
-                return label
-        return f"{secrets.randbelow(900000) + 100000}"
+        return (await self.labels.draw())[0]
 
     async def create(self, creator: str, bruker: str | None, proposed: list[str]) -> Brukerrom:
         """Create the encrypted room; the bruker (if known) is its only invitee."""
         policy = self.d.policies.policy
-        label = await self.new_label()
         if bruker is not None:
             self.d.access.expect_invite(bruker)
-        room_id = await self.d.actions.create_room(
-            name=room_name(policy.room.name_prefix, label),
-            alias_localpart=f"{policy.room.alias_prefix}{label}",
-            initial_state=initial_state(policy.room.history_visibility),
-            power_levels=power_levels(),
-            invite=[bruker] if bruker else [],
-        )
+        attempt = 0
+        while True:
+            label, attempt = await self.labels.draw(attempt)
+            try:
+                room_id = await self.d.actions.create_room(
+                    name=room_name(policy.room.name_prefix, label),
+                    alias_localpart=f"{policy.room.alias_prefix}{label}",
+                    initial_state=initial_state(policy.room.history_visibility),
+                    power_levels=power_levels(),
+                    invite=[bruker] if bruker else [],
+                )
+                break
+            except AliasTaken:
+                # Another create took this alias between our check and its createRoom.
+                log.info("room alias taken on the homeserver; drawing another label")
+                attempt += 1
         now = self.now()
         await self.d.rooms.upsert_kind(room_id, "brukerrom", now_ms=now)
         await self.d.rooms.set_encrypted(room_id, MEGOLM, now)

@@ -12,17 +12,19 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.lifecycle import ParticipantEvent, RequestEvent
-from samsnakk_bot.domain.records import NewAuditEntry
+from samsnakk_bot.domain.records import NewAuditEntry, NewRoomNotice
 from samsnakk_bot.domain.replies import Reply
 from samsnakk_bot.domain.room_records import Brukerrom
 from samsnakk_bot.services.brukerrom import BrukerromService
 from samsnakk_bot.services.ports import AccountCloser
 from samsnakk_bot.services.room_common import RoomDeps, RoomUseCase
+from samsnakk_bot.services.room_notices import RoomNotices
 from samsnakk_bot.services.store_ports import (
     CodeStore,
     DirectoryStore,
@@ -54,6 +56,7 @@ class Offboarding(RoomUseCase):
         codes: CodeStore,
         offboarded: OffboardedStore,
         accounts_closer: AccountCloser | None,
+        notices: RoomNotices,
     ) -> None:
         super().__init__(deps)
         self._rooms = rooms
@@ -62,8 +65,7 @@ class Offboarding(RoomUseCase):
         self._codes = codes
         self._offboarded = offboarded
         self._closer = accounts_closer
-        # Offboarding notices still going out; held so they are not collected mid-send.
-        self._notice_tasks: set[asyncio.Task[None]] = set()
+        self._notices = notices
 
     async def offboard(
         self,
@@ -72,7 +74,6 @@ class Offboarding(RoomUseCase):
         by: str,
         org_id: str = "",
         concurrency: int = 32,
-        notice_concurrency: int = 8,
     ) -> Offboarded:
         """Every door closed; fast at 500 rooms.
 
@@ -80,9 +81,11 @@ class Offboarding(RoomUseCase):
         sees it. What must hold when this returns is done in bulk: the approvals end in one
         statement and are audited in one transaction, then the kicks run ``concurrency`` at a
         time. The rooms' neutral notices are encrypted, and each needs a new room key after the
-        kick, so they go out afterwards in the background (see :meth:`wait_for_notices`).
+        kick, so they go out afterwards from the durable room-notice outbox, once the bot's
+        client has seen each kick (see :meth:`wait_for_notices`).
         """
-        await self._offboarded.add(target, org_id, by, self.now())
+        started = self.now()
+        await self._offboarded.add(target, org_id, by, started)
         name = await self.d.people.name(target)
         now = self.now()
         rooms = await self.d.participants.end_everywhere(target, ParticipantEvent.OFFBOARD, now)
@@ -110,11 +113,15 @@ class Offboarding(RoomUseCase):
         waiting = await self._waiting_rooms(target, colleague, by)
         await self._directory.deactivate(target, by, self.now())
         closed = await self._close_account(target, by)
-        task = asyncio.create_task(
-            self._tell_rooms(notices, target, notice_concurrency), name="offboarding notices"
+        # Also the Matrix transaction IDs: no user ID in them, but unique per offboarding.
+        key = f"offboarded.{hashlib.sha256(target.encode()).hexdigest()[:16]}.{started}"
+        await self._notices.post(
+            [
+                NewRoomNotice(f"{key}.{i}.{n}", room_id, r.body, r.html, wait_gone=target)
+                for i, (room_id, replies) in enumerate(notices.items())
+                for n, r in enumerate(replies)
+            ]
         )
-        self._notice_tasks.add(task)
-        task.add_done_callback(self._notices_done)
         return Offboarded(len(rooms), stopped, moved, flagged, waiting, codes, closed)
 
     # -- the doors beyond the rooms they were in ------------------------------------------
@@ -223,52 +230,7 @@ class Offboarding(RoomUseCase):
 
     # -- the neutral notices, after the answer ---------------------------------------------
 
-    def _notices_done(self, task: asyncio.Task[None]) -> None:
-        self._notice_tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("offboarding notices failed", exc_info=task.exception())
-
-    async def _tell_rooms(
-        self, notices: dict[str, list[Reply]], target: str, concurrency: int
-    ) -> None:
-        """Each room's notices, once nio has seen the kick (so the new key skips the person)."""
-        still_listed = await self.d.actions.wait_until_gone(list(notices), target, timeout=30)
-        if still_listed:
-            log.warning(
-                "offboarding: %d rooms still list the person; telling them anyway",
-                len(still_listed),
-            )
-        limit = asyncio.Semaphore(concurrency)
-
-        async def tell(room_id: str, replies: list[Reply]) -> None:
-            async with limit:
-                for reply in replies:
-                    for attempt in range(1, 4):
-                        try:
-                            await self.d.actions.say(room_id, reply)
-                            break
-                        except Exception:
-                            if attempt == 3:
-                                log.warning(
-                                    "offboarding: notice in %s not sent", room_id, exc_info=True
-                                )
-                            else:
-                                await asyncio.sleep(attempt)
-
-        await asyncio.gather(*(tell(r, replies) for r, replies in notices.items()))
-
     async def wait_for_notices(self, timeout: float | None = None) -> bool:
-        """Wait for the offboarding notices still going out; the app does this on stop.
-
-        Notices still unsent at ``timeout`` are given up (cancelled and logged); returns
-        whether all were done.
-        """
-        pending = set(self._notice_tasks)
-        if pending:
-            _, pending = await asyncio.wait(pending, timeout=timeout)
-        if pending:
-            log.warning("offboarding notices unfinished after %s s; giving them up", timeout)
-            for task in pending:
-                task.cancel()
-            await asyncio.wait(pending, timeout=5)
-        return not pending
+        """Wait until the room notices still owed have gone out; returns whether they have.
+        Those left at ``timeout`` stay stored and go out after the next start."""
+        return await self._notices.wait_idle(timeout)

@@ -23,6 +23,10 @@ class RoomMember:
     ts_ms: int
 
 
+class AliasTaken(Exception):
+    """The room alias is already taken on the homeserver (``M_ROOM_IN_USE``)."""
+
+
 class RoomActions(Protocol):
     async def create_room(
         self,

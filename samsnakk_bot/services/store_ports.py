@@ -25,13 +25,16 @@ from samsnakk_bot.domain.records import (
     InboxEvent,
     InboxEventIn,
     Meeting,
+    NewRoomNotice,
     NewVarsel,
     OnboardingCode,
     Poll,
     PollPurpose,
+    Purged,
     RefusedReason,
     Role,
     RoomKind,
+    RoomNotice,
     RoomRecord,
     VarselPrefs,
 )
@@ -399,3 +402,27 @@ class LanguageStore(Protocol):
     async def get(self, user_id: str) -> str | None: ...
 
     async def set(self, user_id: str, language: str, now_ms: int) -> None: ...
+
+
+class RoomNoticeStore(Protocol):
+    """The room-notice outbox: stored before the promise, settled after the send."""
+
+    async def add_many(self, notices: Sequence[NewRoomNotice], now_ms: int) -> int: ...
+
+    async def due(self, now_ms: int, limit: int = 500) -> list[RoomNotice]: ...
+
+    async def sent(self, notice_id: int, now_ms: int) -> None: ...
+
+    async def retry(self, notice_id: int, attempts: int, not_before_ms: int) -> None: ...
+
+    async def dead(self, notice_id: int, attempts: int) -> None: ...
+
+    async def pending(self) -> int: ...
+
+
+class InboxRollupStore(Protocol):
+    """Rolls the inbox's message counts up per room and day, then purges what is rolled up."""
+
+    async def roll_up(self, until_ms: int, bot_user_id: str) -> tuple[int, int]: ...
+
+    async def purge(self, bot_user_id: str, until_ms: int) -> Purged: ...

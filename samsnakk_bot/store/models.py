@@ -82,6 +82,8 @@ class InboxEventRow(Base):
             sqlite_where=text("processed_ms IS NULL"),
             postgresql_where=text("processed_ms IS NULL"),
         ),
+        # The rollup before a purge reads one day at a time (store/rollups.py).
+        Index("ix_inbox_events_received", "received_ms"),
     )
 
 
@@ -492,3 +494,60 @@ class PersonLanguageRow(Base):
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     language: Mapped[str] = mapped_column(String(16))
     updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class MessageRollupRow(Base):
+    """Message events per room and day (Oslo), kept when the inbox rows behind them are purged.
+
+    The usage report's message figures read these for days before the rollup mark and the inbox
+    after it. ``bot_messages``: the bot's own, which the report leaves out.
+    """
+
+    __tablename__ = "message_rollups"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    day_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer)
+    bot_messages: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_message_rollups_day", "day_ms"),)
+
+
+class RollupMarkRow(Base):
+    """How far a rollup has gone: everything received before ``until_ms`` is rolled up."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    until_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+ROOM_NOTICE_STATUSES = ("pending", "sent", "dead")
+
+
+class RoomNoticeRow(Base):
+    """A notice the bot owes a room (e.g. after an offboarding), kept until it is sent.
+
+    ``idem_key`` is also the Matrix transaction ID, so a send repeated after a crash is the
+    same event on the homeserver.
+    """
+
+    __tablename__ = "room_notices"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    idem_key: Mapped[str] = mapped_column(String(255), unique=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    # Someone the room's new key must not reach: the notice waits until they are out.
+    wait_gone: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    sent_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ROOM_NOTICE_STATUSES), name="status"),
+        Index("ix_room_notices_due", "status", "not_before_ms"),
+    )

@@ -29,8 +29,8 @@ The figures, in this order:
 ``messages_per_room_per_week``
     Message events in the period / active rooms / weeks in the period. Encrypted events include
     edits and poll answers as well as messages; pass the bot's user ID in ``exclude_senders`` to
-    leave its own out. The inbox is the source, so a purge of processed inbox rows makes older
-    periods count low. Count: active rooms.
+    leave its own out. The inbox is the source for days not yet rolled up, ``message_rollups``
+    for the days before an inbox purge (``store/rollups.py``). Count: active rooms.
 ``varsler_sent_<channel>`` (app, sms, epost), ``varsler_failed``
     Varsler created in the period whose status is sent or delivered, per channel; and those
     that failed or went dead, all channels. With an ``org``, only varsler about that org's rooms
@@ -60,9 +60,11 @@ from samsnakk_bot.store.models import (
     BrukerromRow,
     InboxEventRow,
     MeetingRow,
+    MessageRollupRow,
     ParticipantRequestRow,
     VarselRow,
 )
+from samsnakk_bot.store.rollups import rollup_mark
 
 MESSAGE_EVENT_TYPE = "m.room.encrypted"
 SUMMARY_ACTION = "summary_posted"
@@ -77,6 +79,7 @@ _accounts = table_of(AccountRow)
 _requests = table_of(ParticipantRequestRow)
 _meetings = table_of(MeetingRow)
 _inbox = table_of(InboxEventRow)
+_rollups = table_of(MessageRollupRow)
 _varsler = table_of(VarselRow)
 _audit = table_of(AuditRow)
 
@@ -128,15 +131,34 @@ async def _rooms_created(conn: _Conn, scope: Select[tuple[str]], period: Period)
 async def _messages(
     conn: _Conn, scope: Select[tuple[str]], period: Period, exclude: Collection[str]
 ) -> tuple[Figure, Figure]:
-    """``rooms_active`` and ``messages_per_room_per_week``."""
+    """``rooms_active`` and ``messages_per_room_per_week``.
+
+    Days before the rollup mark come from ``message_rollups`` (the inbox rows behind them may
+    be purged), the rest from the inbox. Rolled-up days tell only the bot's messages apart, so
+    ``exclude`` there leaves out the bot's and no one else's.
+    """
+    mark = await rollup_mark(conn)
+    counts: dict[str, int] = defaultdict(int)
     stmt = select(_inbox.c.room_id, func.count().label("n")).where(
         _inbox.c.event_type == MESSAGE_EVENT_TYPE,
         _inbox.c.room_id.in_(scope),
         _in(_inbox.c.received_ms, period),
+        _inbox.c.received_ms >= mark,
     )
     if exclude:
         stmt = stmt.where(_inbox.c.sender.not_in(list(exclude)))
-    per_room = [int(r.n) for r in await conn.execute(stmt.group_by(_inbox.c.room_id))]
+    for r in await conn.execute(stmt.group_by(_inbox.c.room_id)):
+        counts[r.room_id] += int(r.n)
+    if mark > period.start_ms:
+        counted = _rollups.c.messages if exclude else _rollups.c.messages + _rollups.c.bot_messages
+        rolled = select(_rollups.c.room_id, func.sum(counted).label("n")).where(
+            _rollups.c.room_id.in_(scope),
+            _in(_rollups.c.day_ms, period),
+            _rollups.c.day_ms < mark,
+        )
+        for r in await conn.execute(rolled.group_by(_rollups.c.room_id)):
+            counts[r.room_id] += int(r.n)
+    per_room = [n for n in counts.values() if n > 0]
     active, weeks = len(per_room), period.weeks
     per_week = sum(per_room) / active / weeks if active and weeks else None
     return (

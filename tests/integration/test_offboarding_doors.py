@@ -225,6 +225,7 @@ async def test_policy_can_deactivate_the_homeserver_account_too(
         app.codes,
         app.offboarded,
         synapse_admin,
+        app.room_notices,
     )
     trond = await make_user("ansatt", "Askøy kommune", "Trond Slutter")
     by = "@admin.deaktiver:samsnakk.localhost"
