@@ -28,6 +28,7 @@ from nio import (
 from samsnakk_bot.config import Config
 from samsnakk_bot.domain.polls import POLL_RESPONSE, read_response
 from samsnakk_bot.domain.replies import Reply, reply_content
+from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.matrix.as_http import AppserviceHttp, MatrixHttpError
 from samsnakk_bot.matrix.client import AppserviceClient
 from samsnakk_bot.matrix.cross_signing import (
@@ -37,10 +38,11 @@ from samsnakk_bot.matrix.cross_signing import (
     ensure_cross_signed,
 )
 from samsnakk_bot.matrix.device import choose_device, ensure_device, register_bot
-from samsnakk_bot.matrix.sender import GuardedSender, KeySharing, PlaintextRefused
+from samsnakk_bot.matrix.sender import GuardedSender, KeySharing
 from samsnakk_bot.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
+GREETING_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,9 @@ class BotRuntime:
     async def _greet_when_ready(self, room_id: str) -> None:
         if self._greeting is None or self.sender is None:
             return
-        if not await self.wait_until_encrypted(room_id):
+        # A minute, not 10 s: under load our /sync can trail a new DM that long, and a
+        # person who gets no greeting does not know the bot is there (D170).
+        if not await self.wait_until_encrypted(room_id, timeout=GREETING_WAIT_S):
             log.warning("room %s never became encrypted; not greeting", room_id)
             return
         reply = await self._greeting(room_id)

@@ -13,9 +13,9 @@ from nio import UploadResponse
 
 from samsnakk_bot.domain.brukerrom import ROOM_VERSION, initial_state, power_levels
 from samsnakk_bot.domain.replies import Reply, reply_content
+from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.matrix.bot import BotRuntime
-from samsnakk_bot.matrix.sender import PlaintextRefused
 from samsnakk_bot.services.ports import AliasTaken, RoomMember
 
 

@@ -10,14 +10,11 @@ from typing import Any, Protocol
 
 from nio import GroupEncryptionError, OlmUnverifiedDeviceError, RoomSendResponse
 
+from samsnakk_bot.domain.sending import PlaintextRefused
 from samsnakk_bot.domain.trust import CandidateDevice, DeviceKeys
 from samsnakk_bot.matrix.client import AppserviceClient
 
 log = logging.getLogger(__name__)
-
-
-class PlaintextRefused(RuntimeError):
-    """A send was stopped because it could have left the bot unencrypted."""
 
 
 class SendFailed(RuntimeError):

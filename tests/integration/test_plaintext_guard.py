@@ -8,7 +8,7 @@ from nio import RoomCreateResponse, RoomPreset
 
 from samsnakk_bot.app import SamsnakkApp
 from samsnakk_bot.domain.replies import Reply, reply_content
-from samsnakk_bot.matrix.sender import PlaintextRefused
+from samsnakk_bot.domain.sending import PlaintextRefused
 
 pytestmark = pytest.mark.synapse
 
