@@ -50,10 +50,10 @@ async def test_notices_promised_before_a_crash_arrive_once_after_the_restart(
     async def no_wait(timeout: float | None = None) -> bool:
         return False
 
-    app.admin.wait_for_notices = no_wait  # type: ignore[method-assign]
+    app.offboarding.wait_for_notices = no_wait  # type: ignore[method-assign]
     await app.stop()
     await app.start()
-    assert await app.admin.wait_for_notices(timeout=60)
+    assert await app.offboarding.wait_for_notices(timeout=60)
     await asyncio.sleep(3)  # time for a second copy to arrive, if one were sent
 
     assert _notices(per, rooms[0]) == [_notices(per, rooms[0])[0]]
@@ -78,7 +78,7 @@ async def test_notices_never_sent_before_a_stop_go_out_after_the_start(
     async def no_wait(timeout: float | None = None) -> bool:
         return False
 
-    app.admin.wait_for_notices = no_wait  # type: ignore[method-assign]
+    app.offboarding.wait_for_notices = no_wait  # type: ignore[method-assign]
     try:
         await app.offboarding.offboard(trond.user_id, None, "@admin:x")
         await asyncio.sleep(0.5)
@@ -87,7 +87,7 @@ async def test_notices_never_sent_before_a_stop_go_out_after_the_start(
     finally:
         del app.actions.wait_until_gone
     await app.start()
-    assert await app.admin.wait_for_notices(timeout=60)
+    assert await app.offboarding.wait_for_notices(timeout=60)
     seen = await per.wait_for_message(room, lambda s: GONE in s.body)
 
     assert seen.decrypted and "Trond Stopp" in seen.body
