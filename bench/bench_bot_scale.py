@@ -219,7 +219,7 @@ async def _member_pool(synapse: Any, data: Path, size: int) -> list[Any]:
     """People with E2EE devices who join the rooms; they do not sync (nothing reads there)."""
     import secrets
 
-    from samsnakk_bot.devstack.admin_register import register_user
+    from samsnakk_bot.ops.admin_register import register_user
 
     state_file = data / "bench-members.json"
     known = json.loads(state_file.read_text()) if state_file.exists() else []

@@ -253,7 +253,7 @@ def _run(cfg: Config, _args: argparse.Namespace) -> int:
 def _registration(cfg: Config, args: argparse.Namespace) -> int:
     import yaml
 
-    from samsnakk_bot.devstack.registration import build_registration
+    from samsnakk_bot.ops.registration import build_registration
 
     text = yaml.safe_dump(build_registration(cfg), sort_keys=False)
     if args.output:

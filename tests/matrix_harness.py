@@ -31,7 +31,6 @@ from nio import (
     UnknownEvent,
 )
 
-from samsnakk_bot.devstack.admin_register import register_user
 from samsnakk_bot.devstack.layout import (
     SERVER_NAME,
     DevStack,
@@ -39,6 +38,7 @@ from samsnakk_bot.devstack.layout import (
     prepare_dev_stack,
 )
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
+from samsnakk_bot.ops.admin_register import register_user
 
 # Third-party chatter that says nothing about our code: nio's key bookkeeping while clients
 # come and go ("Missing session for device …"), its complaints about a worker's 502 during a

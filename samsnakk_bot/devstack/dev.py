@@ -11,12 +11,12 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from samsnakk_bot.devstack import messages, stack_lock
-from samsnakk_bot.devstack.admin_register import RegistrationError, register_user
 from samsnakk_bot.devstack.app_runner import run_app
 from samsnakk_bot.devstack.layout import prepare_dev_stack
 from samsnakk_bot.devstack.processes import stop_leftover
 from samsnakk_bot.devstack.stack_lock import StackBusy, StackLock, StackRecord
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
+from samsnakk_bot.ops.admin_register import RegistrationError, register_user
 
 EMBEDDED_DIR = Path(".samsnakk-dev")
 WORKERS_DIR = Path(".samsnakk-dev-workers")

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from samsnakk_bot.config import Config, parse_config
-from samsnakk_bot.devstack.registration import write_registration
 from samsnakk_bot.devstack.synapse_config import SynapseSettings, write_synapse_config
+from samsnakk_bot.ops.registration import write_registration
 from samsnakk_bot.policies import load_policies
 
 SERVER_NAME = "samsnakk.localhost"

@@ -80,7 +80,7 @@ def admin_token(synapse_config: Path, url: str, localpart: str) -> int:
     Nobody logs in with a password here (synapse_oidc mode turns them off), so the token from
     the registration is the only one this account ever gets: it is printed once.
     """
-    from samsnakk_bot.devstack.admin_register import RegistrationError, register_user
+    from samsnakk_bot.ops.admin_register import RegistrationError, register_user
 
     try:
         raw = yaml.safe_load(synapse_config.read_text(encoding="utf-8")) or {}

@@ -21,8 +21,8 @@ import jinja2
 import yaml
 
 from samsnakk_bot.config import Config
-from samsnakk_bot.devstack.registration import build_registration
 from samsnakk_bot.ops.deploy_values import DeployValues
+from samsnakk_bot.ops.registration import build_registration
 from samsnakk_bot.policies import Policies
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"
@@ -163,7 +163,7 @@ def reserved_localparts(cfg: Config) -> dict[str, list[str]]:
     bot = cfg.appservice.bot_localpart
     return {
         "literals": [bot, cfg.appservice.sender_localpart],
-        # The appservice's exclusive namespace (devstack/registration.py).
+        # The appservice's exclusive namespace (ops/registration.py).
         "regexes": [f"^{re.escape(bot)}(\\..*)?$"],
         # Brukere: made by «!rom ny fnr:…» and reached only by linking on the first login.
         "prefixes": [BRUKER_PREFIX],

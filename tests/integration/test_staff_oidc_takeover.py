@@ -25,10 +25,10 @@ import pytest
 import pytest_asyncio
 from matrix_harness import free_port
 
-from samsnakk_bot.devstack.admin_register import register_user
 from samsnakk_bot.devstack.layout import DevStack, prepare_dev_stack
 from samsnakk_bot.devstack.synapse_process import SynapseProcess
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
+from samsnakk_bot.ops.admin_register import register_user
 from tests.fakes.staff_oidc import FakeStaffOidc
 
 pytestmark = pytest.mark.synapse

@@ -18,10 +18,10 @@ import yaml
 from deploy_inputs import SERVER_NAME, samsnakk_config, values
 
 from samsnakk_bot.config import load_config
-from samsnakk_bot.devstack.registration import build_registration
 from samsnakk_bot.domain.pseudonym import pseudonym_localpart
 from samsnakk_bot.ops.deploy_render import render
 from samsnakk_bot.ops.deploy_values import ValuesError, parse_values
+from samsnakk_bot.ops.registration import build_registration
 from samsnakk_bot.policies import load_policies
 
 # Every key path our template uses, as MAS 1.22's configuration reference names it
