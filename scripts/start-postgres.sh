@@ -100,6 +100,11 @@ if [[ $(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$APP_USER'") !=
     log "creating role $APP_USER"
     psql_admin -c "CREATE ROLE $APP_USER LOGIN CREATEDB PASSWORD '$APP_PASSWORD'"
 fi
+# DROP DATABASE ... WITH (FORCE) must also end an autovacuum worker that happens to be in the
+# test database; without this membership PostgreSQL refuses that to a non-superuser.
+if [[ $(psql_admin -tAc "SELECT pg_has_role('$APP_USER', 'pg_signal_backend', 'MEMBER')") != t ]]; then
+    psql_admin -c "GRANT pg_signal_backend TO $APP_USER"
+fi
 if [[ $(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$APP_DB'") != 1 ]]; then
     log "creating database $APP_DB"
     psql_admin -c "CREATE DATABASE $APP_DB OWNER $APP_USER"
