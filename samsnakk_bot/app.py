@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 
+import aiohttp
 from sqlalchemy import text
 
 from samsnakk_bot.clock import Clock, SystemClock
@@ -22,6 +24,7 @@ from samsnakk_bot.http.health import register_health
 from samsnakk_bot.http.welcome import register_welcome
 from samsnakk_bot.logging_setup import OWN_LOGGERS as OWN_LOGGERS
 from samsnakk_bot.logging_setup import configure_logging as configure_logging
+from samsnakk_bot.matrix.as_http import MatrixHttpError
 from samsnakk_bot.parts import Parts
 from samsnakk_bot.policies import Policies, load_policies
 
@@ -49,6 +52,7 @@ class SamsnakkApp(Parts):
         await self.checkpoints.start()
         # Intake first: Synapse may deliver transactions while the bot is still starting.
         await self._start_http()
+        await self._call_for_backlog()
         # Handlers first: start() answers commands that arrived while we were down.
         self.bot.set_message_handler(self.gate.on_message)
         self.bot.set_greeting(self._greeting)
@@ -89,6 +93,15 @@ class SamsnakkApp(Parts):
             dlr = DeliveryReportRoutes(cfg.varsler.dlr_secret, self.reports.on_report, self.clock)
             routes.append(dlr.register)
         await self.http.start(routes)
+
+    async def _call_for_backlog(self) -> None:
+        """After a crash Synapse retries us on a doubling backoff; a ping ends the wait."""
+        try:
+            await self.bot.http.ping(
+                self.cfg.appservice.id, f"samsnakk-start-{secrets.token_hex(6)}"
+            )
+        except (MatrixHttpError, aiohttp.ClientError, TimeoutError) as err:
+            log.warning("homeserver ping at start failed (%s); Synapse retries on its own", err)
 
     async def _health(self) -> dict[str, bool]:
         try:

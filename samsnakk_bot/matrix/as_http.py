@@ -79,6 +79,12 @@ class AppserviceHttp:
                 raise MatrixHttpError(method, path, resp.status, data)
             return data
 
+    async def ping(self, appservice_id: str, txn_id: str) -> None:
+        """Ask the homeserver to ping us (MSC2659). When that succeeds, Synapse sends at once
+        what it queued while we were down, instead of waiting out its backoff (up to 512 s)."""
+        path = f"/_matrix/client/v1/appservice/{self.q(appservice_id)}/ping"
+        await self.request("POST", path, {"transaction_id": txn_id}, as_user=False)
+
     @staticmethod
     def q(part: str) -> str:
         return quote(part, safe="")

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from nio import (
+    EncryptionError,
     JoinError,
     KeysUploadError,
     MatrixRoom,
     MegolmEvent,
+    RoomKeyEvent,
     RoomMessageText,
     SyncError,
     SyncResponse,
@@ -38,6 +40,7 @@ from samsnakk_bot.matrix.cross_signing import (
     ensure_cross_signed,
 )
 from samsnakk_bot.matrix.device import choose_device, ensure_device, register_bot
+from samsnakk_bot.matrix.late_keys import LateEvents
 from samsnakk_bot.matrix.sender import GuardedSender, KeySharing
 from samsnakk_bot.tasks import TaskGroup
 
@@ -122,6 +125,7 @@ class BotRuntime:
         self._synced = asyncio.Event()
         self._sharing: KeySharing | None = None
         self._on_device_lists: DeviceListsChanged | None = None
+        self._late: LateEvents[tuple[MatrixRoom, MegolmEvent]] = LateEvents()
 
     def set_key_sharing(self, sharing: KeySharing, on_changed: DeviceListsChanged) -> None:
         """Who may get room keys, and whom to tell when someone's devices or keys change."""
@@ -187,6 +191,7 @@ class BotRuntime:
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         client.add_event_callback(self._on_unknown, UnknownEvent)
+        client.add_to_device_callback(self._on_room_key, RoomKeyEvent)
         self._synced.set()
         self._tasks.spawn(self._sync_loop(), "nio-sync")
         log.info("bot %s ready on device %s", self.user_id, device.device_id)
@@ -195,9 +200,18 @@ class BotRuntime:
         """Commands that arrived while we were down are still answered."""
         for room_id, info in sync.rooms.join.items():
             room = self.client.rooms.get(room_id) if self.client else None
+            if room is None:
+                continue
             for event in info.timeline.events:
-                if room is not None and isinstance(event, RoomMessageText):
-                    await self._on_text(room, event)
+                await self._dispatch(room, event)
+
+    async def _dispatch(self, room: MatrixRoom, event: Any) -> None:
+        if isinstance(event, RoomMessageText):
+            await self._on_text(room, event)
+        elif isinstance(event, UnknownEvent):
+            await self._on_unknown(room, event)
+        elif isinstance(event, MegolmEvent):
+            await self._on_undecryptable(room, event)
 
     async def _sync_loop(self) -> None:
         assert self.client is not None
@@ -387,8 +401,21 @@ class BotRuntime:
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         log.warning(
-            "could not decrypt %s in %s (session %s)",
+            "could not decrypt %s in %s (session %s) yet; waiting for its key",
             event.event_id,
             room.room_id,
             event.session_id,
         )
+        self._late.hold(event.event_id, room.room_id, event.session_id, (room, event))
+
+    async def _on_room_key(self, key: RoomKeyEvent) -> None:
+        """Open the events that came before this key, and handle them as if just arrived."""
+        assert self.client is not None and self.client.olm is not None
+        for room, event in self._late.release(key.room_id, key.session_id):
+            try:
+                opened = self.client.olm.decrypt_megolm_event(event, room.room_id)
+            except EncryptionError as err:
+                log.warning("could not decrypt %s after its key came: %s", event.event_id, err)
+                continue
+            log.info("decrypted %s in %s after its key came", event.event_id, room.room_id)
+            await self._dispatch(room, opened)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from matrix_harness import MatrixUser
+from nio import ShareGroupSessionResponse
 
 from samsnakk_bot.app import SamsnakkApp
 
@@ -98,3 +101,58 @@ async def test_bot_leaves_a_dm_that_gets_a_third_person(
     await ansatt.wait_for_member(room, app.cfg.bot_user_id, "leave")
     record = await app.rooms.get(room)
     assert record is not None and record.kind == "other"
+
+
+async def test_a_command_whose_room_key_comes_after_it_is_still_answered(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    """With Synapse workers the room key (to-device) may reach the bot's /sync after the
+    message it opens. The ansatt's client here holds the key back until the bot has had the
+    message for a while, then sends it; the command must be answered, not lost."""
+    room = await ansatt.create_dm(app.cfg.bot_user_id)
+    await ansatt.wait_for_message(room, lambda s: s.sender == app.cfg.bot_user_id)
+    held = await _hold_room_keys(ansatt)
+
+    mark = len(ansatt.seen)
+    await ansatt.send(room, "!hjelp")
+    assert held.requests, "the new Megolm session's key should have been held back"
+    with pytest.raises(AssertionError):
+        await ansatt.wait_for_message(
+            room, lambda s: s.sender == app.cfg.bot_user_id, after=mark, timeout=4
+        )
+
+    await held.send_now()
+    reply = await ansatt.wait_for_message(
+        room, lambda s: s.sender == app.cfg.bot_user_id, after=mark, timeout=20
+    )
+    assert reply.decrypted
+    assert "Dette kan du skrive til meg" in reply.body
+
+
+class _HeldKeys:
+    def __init__(self, send: Any) -> None:
+        self._send = send
+        self.requests: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    async def send_now(self) -> None:
+        for args, kwargs in self.requests:
+            await self._send(*args, **kwargs)
+
+
+async def _hold_room_keys(user: MatrixUser) -> _HeldKeys:
+    """From now on the user's client shares room keys with a delay: the to-device requests
+    are kept, reported to nio as delivered, and sent when the test says so."""
+    client = user.client
+    held = _HeldKeys(client._send)
+
+    async def send(response_class: Any, *args: Any, **kwargs: Any) -> Any:
+        if response_class is ShareGroupSessionResponse:
+            held.requests.append(((response_class, *args), kwargs))
+            room_id, users = kwargs["response_data"]
+            return ShareGroupSessionResponse(room_id, set(users))
+        return await held._send(response_class, *args, **kwargs)
+
+    client._send = send  # type: ignore[method-assign]
+    for room_id in list(client.olm.outbound_group_sessions if client.olm else []):
+        client.olm.outbound_group_sessions.pop(room_id)  # type: ignore[union-attr]
+    return held

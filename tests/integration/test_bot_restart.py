@@ -97,3 +97,30 @@ async def test_a_restart_leaves_the_bots_memberships_alone_when_its_name_is_unch
     await app.start()
     await asyncio.sleep(3)
     assert _join_checks(app) == checks
+
+
+async def test_after_a_long_stop_the_backlog_comes_at_start_not_after_synapses_backoff(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    """Synapse retries a down appservice after 2, 4, 8, 16 ... s (up to 512 s). A leave sent
+    16 s into a stop would reach us about 14 s after we are back; the ping at start makes
+    Synapse send it at once, so the bot closes the DM within seconds."""
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    await app.stop()
+    await ansatt.client.room_leave(room)
+    await asyncio.sleep(16)  # retries at 2, 6 and 14 s fail; the next waits until 30 s
+
+    await app.start()
+    back = time.monotonic()
+
+    async def bot_still_in_room() -> bool:
+        joined = await app.bot.http.request("GET", "/_matrix/client/v3/joined_rooms")
+        return room in joined.get("joined_rooms", [])
+
+    while await bot_still_in_room():
+        assert time.monotonic() - back < 7, "the leave waited for Synapse's backoff"
+        await asyncio.sleep(0.2)
+    record = await app.rooms.get(room)
+    assert record is not None and record.kind == "other"
