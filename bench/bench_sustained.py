@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -601,7 +602,21 @@ async def main(args: argparse.Namespace) -> None:
             app.stop()
             await asyncio.to_thread(ws.stop)
             await sms.stop()
+            log_copy = Path(args.out).with_suffix(".appservice.log")
+            log_copy.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                shutil.copyfile(tmp / "appservice.log", log_copy)
     _report(args, run, rooms, setup)
+
+
+def _late_keys(log: Path) -> dict[str, int]:
+    """From the appservice's log: events the bot could not decrypt at first, and of those,
+    the ones it opened when their room key came later (D171)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return {
+        "events_before_their_key": text.count("yet; waiting for its key"),
+        "opened_when_key_came": text.count("after its key came"),
+    }
 
 
 def _report(args: argparse.Namespace, run: Run, rooms: list[Room], setup: float) -> None:
@@ -639,6 +654,7 @@ def _report(args: argparse.Namespace, run: Run, rooms: list[Room], setup: float)
         "rss_mb_min_max": [min(rss) / 1024, max(rss) / 1024] if rss else None,
         "load_avg_mean_max": [sum(loads) / len(loads), max(loads)] if loads else None,
         "errors": run.errors[:30],
+        **_late_keys(Path(args.out).with_suffix(".appservice.log")),
     }
     # Steady state: commands not within 60 s after a fault.
     quiet = [
@@ -708,6 +724,10 @@ def _report(args: argparse.Namespace, run: Run, rooms: list[Room], setup: float)
     for name, rec in summary["recovery_s"].items():
         print(f"  recovery after {name:<26} {'-' if rec is None else f'{rec:6.1f} s'}")
     print(f"  appservice RSS min/max MB: {summary['rss_mb_min_max']}")
+    print(
+        f"  events before their room key: {m['events_before_their_key']}, "
+        f"opened when it came: {m['opened_when_key_came']}"
+    )
     for t, code in run.exits:
         print(f"  appservice exited by itself at {t:.1f} s with {code} (restarted after 3 s)")
     for e in run.errors[:10]:
