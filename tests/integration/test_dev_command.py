@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -45,15 +47,39 @@ def _start_dev(data_dir: Path, hs_port: int, as_port: int) -> tuple[subprocess.P
             break
         out.append(line)
         if "Press Ctrl-C to stop." in line:
+            _drain(proc)
             return proc, "".join(out)
     proc.kill()
     raise AssertionError("dev stack did not come up:\n" + "".join(out))
 
 
+_OUTPUT: dict[int, list[str]] = {}
+
+
+def _drain(proc: subprocess.Popen[str]) -> None:
+    """Keep reading the stack's output after the banner: a full pipe would block its logging,
+    and with it the shutdown. The last lines are kept for a failure message."""
+    lines = _OUTPUT.setdefault(proc.pid, [])
+
+    def read() -> None:
+        assert proc.stdout is not None
+        with contextlib.suppress(ValueError, OSError):
+            for line in proc.stdout:
+                lines.append(line)
+                del lines[:-200]
+
+    threading.Thread(target=read, daemon=True).start()
+
+
 def _stop(proc: subprocess.Popen[str]) -> int:
     os.killpg(proc.pid, signal.SIGINT)
     try:
-        return proc.wait(30)
+        return proc.wait(60)
+    except subprocess.TimeoutExpired:
+        said = "".join(_OUTPUT.get(proc.pid, [])[-60:])
+        raise AssertionError(
+            f"the dev stack did not stop within 60 s; its last output:\n{said}"
+        ) from None
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
