@@ -156,3 +156,21 @@ async def _hold_room_keys(user: MatrixUser) -> _HeldKeys:
     for room_id in list(client.olm.outbound_group_sessions if client.olm else []):
         client.olm.outbound_group_sessions.pop(room_id)  # type: ignore[union-attr]
     return held
+
+
+async def test_the_bot_is_not_woken_by_typing_and_still_answers(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    """The bot's /sync filters out typing, receipts, presence and account data: in thousands
+    of rooms they would wake it for nothing. Commands still come through."""
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    await ansatt.client.room_typing(room, True, timeout=30_000)
+
+    mark = len(ansatt.seen)
+    await ansatt.send(room, "!hjelp")
+    reply = await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark)
+    assert "Dette kan du skrive til meg" in reply.body
+    assert app.bot.client is not None
+    assert app.bot.client.rooms[room].typing_users == []
