@@ -259,9 +259,22 @@ class Guard(RoomUseCase):
         if access.kind == REFUSED and not await self._bot_is_in(room_id):
             return 0  # an attacker's room the bot never joined: joins there are refused anyway
         members = await self.d.actions.current_members(room_id)
+        strays = {
+            user: member
+            for user, member in members.items()
+            if user != self.d.bot_user_id and user not in allowed and member.membership != "leave"
+        }
+        if strays:
+            # Someone approved and let in between the two reads above is in the members but
+            # not in the first snapshot; approval comes before the invite, so a second look
+            # after reading the members sees everyone who came in the right way.
+            access = await self._access.snapshot(room_id, fresh=True)
+            if access is None:
+                return 0
+            allowed = frozenset() if access.closed else access.approved
         removed = 0
-        for user, member in sorted(members.items()):
-            if user == self.d.bot_user_id or user in allowed or member.membership == "leave":
+        for user, member in sorted(strays.items()):
+            if user in allowed:
                 continue
             if member.membership == "invite":
                 if self.now() - member.ts_ms < invite_grace_ms:

@@ -200,3 +200,33 @@ async def test_sweep_removes_someone_whose_kick_failed(
     assert await app.guard.sweep_room(room) == 1
     assert vera.user_id not in await members(app, room)
     assert "kicked_unapproved" in await _audit_actions(app, room)
+
+
+async def test_sweep_spares_someone_approved_and_let_in_while_it_looked(
+    app: SamsnakkApp,
+    make_user: UserFactory,
+    setting: tuple[str, MatrixUser, MatrixUser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sweep reads who is approved, then who is in the room. Vera is approved, invited
+    and joins between those two reads: she came in the right way and must stay."""
+    room, _, per = setting
+    vera = await make_user("ansatt", "NAV Askøy", "Vera")
+    actions = app.guard.d.actions
+    read_members = actions.current_members
+    let_in = False
+
+    async def vera_let_in_meanwhile(room_id: str) -> Any:
+        nonlocal let_in
+        if room_id == room and not let_in:
+            let_in = True
+            await command(app, per, room, f"!legg-til {vera.user_id}", "er invitert")
+            await vera.accept_invite(room)
+            await vera.wait_for_member(room, vera.user_id, "join")
+        return await read_members(room_id)
+
+    monkeypatch.setattr(actions, "current_members", vera_let_in_meanwhile)
+    assert await app.guard.sweep_room(room) == 0
+    assert let_in
+    assert vera.user_id in await members(app, room)
+    assert "kicked_unapproved" not in await _audit_actions(app, room)
