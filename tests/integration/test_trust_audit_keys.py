@@ -107,7 +107,8 @@ async def test_a_withdrawn_room_leaves_no_megolm_session_in_the_bots_store(
     assert "room_keys_dropped" in await audit_has(app, room, "room_keys_dropped", timeout=30)
 
     assert _stored_sessions(store_dir, room) == 0
-    assert not olm.inbound_group_store[room]
+    # A later event's decryption attempt may leave an empty entry for its sender; no session.
+    assert not any(olm.inbound_group_store[room].values())
     assert room not in olm.outbound_group_sessions
     dropped = [e for e in await app.audit.for_room(room) if e.action == "room_keys_dropped"]
     assert dropped[0].details["sessions"] >= 2
