@@ -329,6 +329,7 @@ class Parts:
         )
         for handler in (membership, self.guard, self.varsler.on_event, self.retention.on_event):
             self.inbox.add_handler(handler)
+        self.inbox.add_live_listener(self.bot.take_transaction)
         self.antispam = AntispamRoutes(
             cfg.antispam.secret, self.access, self.refusals.record, self.metrics
         )

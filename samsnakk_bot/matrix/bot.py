@@ -99,6 +99,9 @@ class _RecentIds:
         self._ids: OrderedDict[str, None] = OrderedDict()
         self._size = size
 
+    def __contains__(self, event_id: str) -> bool:
+        return event_id in self._ids
+
     def seen(self, event_id: str) -> bool:
         if event_id in self._ids:
             return True
@@ -135,7 +138,7 @@ class BotRuntime:
         self._synced = asyncio.Event()
         self._sharing: KeySharing | None = None
         self._on_device_lists: DeviceListsChanged | None = None
-        self._late: LateEvents[tuple[MatrixRoom, MegolmEvent]] = LateEvents()
+        self._late: LateEvents[MegolmEvent] = LateEvents()
 
     def set_key_sharing(self, sharing: KeySharing, on_changed: DeviceListsChanged) -> None:
         """Who may get room keys, and whom to tell when someone's devices or keys change."""
@@ -209,19 +212,60 @@ class BotRuntime:
     async def _handle_backlog(self, sync: Any) -> None:
         """Commands that arrived while we were down are still answered."""
         for room_id, info in sync.rooms.join.items():
-            room = self.client.rooms.get(room_id) if self.client else None
-            if room is None:
+            if self.client is None or room_id not in self.client.rooms:
                 continue
             for event in info.timeline.events:
-                await self._dispatch(room, event)
+                await self._dispatch(room_id, event)
 
-    async def _dispatch(self, room: MatrixRoom, event: Any) -> None:
+    async def _dispatch(self, room_id: str, event: Any) -> None:
         if isinstance(event, RoomMessageText):
-            await self._on_text(room, event)
+            await self._handle_text(room_id, event)
         elif isinstance(event, UnknownEvent):
-            await self._on_unknown(room, event)
+            await self._handle_unknown(room_id, event)
         elif isinstance(event, MegolmEvent):
-            await self._on_undecryptable(room, event)
+            self._hold(room_id, event)
+
+    def take_transaction(self, events: list[dict[str, Any]]) -> None:
+        """Messages from an appservice transaction, opened as soon as it arrives (D176).
+
+        Synapse pushes each event to us in a transaction before our long-poll /sync carries
+        it: 0.26-0.35 s earlier at 10,000 rooms, where Synapse works out the bot's sync across
+        every room. A message whose key we hold is answered from here; /sync still brings
+        the same event, which ``_answered`` then skips, and holds it if its key is late.
+
+        Only where nio's members are the sender and the bot alone: the reply's room key goes
+        to nio's members, and nio learns of joins and leaves from /sync, in stream order. A
+        reply sent ahead of that could reach someone who has just left; elsewhere the
+        command waits for /sync, which brings the members first.
+        """
+        if not self._synced.is_set():
+            return  # until the first sync, backlog and history are the first sync's to judge
+        encrypted = [
+            e
+            for e in events
+            if e.get("type") == "m.room.encrypted"
+            and e.get("sender") != self.user_id
+            and isinstance(e.get("room_id"), str)
+            and str(e.get("event_id")) not in self._answered
+        ]
+        if encrypted:
+            self._tasks.spawn(self._open_from_transaction(encrypted), "transaction messages")
+
+    async def _open_from_transaction(self, events: list[dict[str, Any]]) -> None:
+        assert self.client is not None and self.client.olm is not None
+        for raw in events:
+            event = MegolmEvent.from_dict(raw)
+            if not isinstance(event, MegolmEvent) or event.event_id in self._answered:
+                continue
+            room_id = str(raw["room_id"])
+            room = await self.client.joined_room(room_id)
+            if room is None or set(room.users) != {self.user_id, event.sender}:
+                continue
+            try:
+                opened = self.client.olm.decrypt_megolm_event(event, room_id)
+            except EncryptionError:
+                continue  # no key yet: /sync brings the event too and holds it (D171)
+            await self._dispatch(room_id, opened)
 
     async def _sync_loop(self) -> None:
         assert self.client is not None
@@ -372,6 +416,9 @@ class BotRuntime:
         return SendingDevice(sender_key, session.ed25519)
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        await self._handle_text(room.room_id, event)
+
+    async def _handle_text(self, room_id: str, event: RoomMessageText) -> None:
         if event.sender == self.user_id or self._on_message is None:
             return
         if not event.decrypted:
@@ -379,17 +426,20 @@ class BotRuntime:
         if self._answered.seen(event.event_id):
             return
         incoming = IncomingText(
-            room.room_id,
+            room_id,
             event.event_id,
             event.sender,
             event.body,
-            self._sending_device(room.room_id, event),
+            self._sending_device(room_id, event),
         )
         reply = await self._on_message(incoming)
         if reply is not None:
-            await self.send_reply(room.room_id, reply)
+            await self.send_reply(room_id, reply)
 
     async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
+        await self._handle_unknown(room.room_id, event)
+
+    async def _handle_unknown(self, room_id: str, event: UnknownEvent) -> None:
         """Poll answers arrive as a type nio does not model; only encrypted ones count."""
         if event.type != POLL_RESPONSE or self._on_poll is None or event.sender == self.user_id:
             return
@@ -399,33 +449,36 @@ class BotRuntime:
         if parsed is None:
             return
         answer = IncomingPollAnswer(
-            room.room_id,
+            room_id,
             event.event_id,
             event.sender,
             *parsed,
-            device=self._sending_device(room.room_id, event),
+            device=self._sending_device(room_id, event),
         )
         reply = await self._on_poll(answer)
         if reply is not None:
-            await self.send_reply(room.room_id, reply)
+            await self.send_reply(room_id, reply)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        self._hold(room.room_id, event)
+
+    def _hold(self, room_id: str, event: MegolmEvent) -> None:
         log.warning(
             "could not decrypt %s in %s (session %s) yet; waiting for its key",
             event.event_id,
-            room.room_id,
+            room_id,
             event.session_id,
         )
-        self._late.hold(event.event_id, room.room_id, event.session_id, (room, event))
+        self._late.hold(event.event_id, room_id, event.session_id, event)
 
     async def _on_room_key(self, key: RoomKeyEvent) -> None:
         """Open the events that came before this key, and handle them as if just arrived."""
         assert self.client is not None and self.client.olm is not None
-        for room, event in self._late.release(key.room_id, key.session_id):
+        for event in self._late.release(key.room_id, key.session_id):
             try:
-                opened = self.client.olm.decrypt_megolm_event(event, room.room_id)
+                opened = self.client.olm.decrypt_megolm_event(event, key.room_id)
             except EncryptionError as err:
                 log.warning("could not decrypt %s after its key came: %s", event.event_id, err)
                 continue
-            log.info("decrypted %s in %s after its key came", event.event_id, room.room_id)
-            await self._dispatch(room, opened)
+            log.info("decrypted %s in %s after its key came", event.event_id, key.room_id)
+            await self._dispatch(key.room_id, opened)

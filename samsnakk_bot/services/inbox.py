@@ -21,6 +21,8 @@ from samsnakk_bot.services.store_ports import InboxStore
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[dict[str, Any]], Awaitable[None]]
+# Sees each persisted transaction's events as they came, content included; must not block.
+LiveListener = Callable[[list[dict[str, Any]]], None]
 
 _KEPT_CONTENT_KEYS = ("m.relates_to", "m.mentions", "msgtype")
 
@@ -65,10 +67,16 @@ class InboxService:
         self._metrics = metrics
         self._batch = batch_size
         self._handlers: list[EventHandler] = []
+        self._listeners: list[LiveListener] = []
         self._wake = asyncio.Event()
 
     def add_handler(self, handler: EventHandler) -> None:
         self._handlers.append(handler)
+
+    def add_live_listener(self, listener: LiveListener) -> None:
+        """Also hand each transaction, once persisted, to ``listener`` as it came: the bot
+        opens messages from here instead of waiting for its /sync (D176)."""
+        self._listeners.append(listener)
 
     async def accept_transaction(self, txn_id: str, events: list[dict[str, Any]]) -> int:
         now = self._clock.now_ms()
@@ -76,6 +84,12 @@ class InboxService:
         new = await self._repo.add_events(txn_id, rows) if rows else 0
         if new:
             self._wake.set()
+        for listener in self._listeners:
+            try:
+                listener(events)
+            except Exception:
+                # The events are persisted; failing the transaction would only repeat it.
+                log.exception("live listener failed for transaction %s", txn_id)
         return new
 
     async def process_pending(self) -> int:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from brukerrom_flow import command, create_brukerrom
 from matrix_harness import MatrixUser
-from nio import ShareGroupSessionResponse
+from nio import Api, RoomSendResponse, ShareGroupSessionResponse
 
 from samsnakk_bot.app import SamsnakkApp
 
@@ -174,3 +178,112 @@ async def test_the_bot_is_not_woken_by_typing_and_still_answers(
     assert "Dette kan du skrive til meg" in reply.body
     assert app.bot.client is not None
     assert app.bot.client.rooms[room].typing_users == []
+
+
+async def test_a_command_is_answered_from_the_appservice_transaction_while_the_bots_sync_is_stuck(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    """Synapse pushes each message to the appservice before the bot's /sync carries it; the
+    bot opens commands from there (D176). With its /sync parked, an encrypted command is
+    still answered, and a plaintext one is still never acted on. When /sync comes back with
+    the same events, nothing is answered twice. (Room keys still come by /sync, so the
+    ansatt's session reaches the bot before the sync is parked.)"""
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    mark = len(ansatt.seen)
+    await ansatt.send(room, "hei")
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark)
+    async with _bot_sync_parked(app) as parked:
+        # An event the bot ignores ends the sync in flight; the next one parks.
+        await ansatt.client.room_send(
+            room, "org.samsnakk.test.wake", {}, ignore_unverified_devices=True
+        )
+        await asyncio.wait_for(parked.wait(), 35)
+
+        mark = len(ansatt.seen)
+        await _send_plaintext(ansatt, room, "!hjelp")
+        with pytest.raises(AssertionError):
+            await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark, timeout=4)
+
+        await ansatt.send(room, "!hjelp")
+        reply = await ansatt.wait_for_message(
+            room, lambda s: s.sender == bot, after=mark, timeout=20
+        )
+        assert reply.decrypted
+        assert "Dette kan du skrive til meg" in reply.body
+    await asyncio.sleep(4)  # the bot's /sync now brings both commands
+    answers = [s for s in ansatt.seen[mark:] if s.room_id == room and s.sender == bot]
+    assert len(answers) == 1, [a.body[:40] for a in answers]
+
+
+async def test_in_a_brukerrom_a_command_waits_for_the_bots_sync_to_bring_the_members(
+    app: SamsnakkApp, ansatt: MatrixUser, bruker: MatrixUser
+) -> None:
+    """Who gets the reply's room key is nio's view of the members, which /sync keeps in
+    order. Where others are in the room, a command from a transaction is left to /sync, so
+    a reply never goes out on a view that may miss a leave; it comes once /sync is back."""
+    bot = app.cfg.bot_user_id
+    room = await create_brukerrom(app, ansatt, bruker)
+    await command(app, ansatt, room, "!hjelp", "Dette kan du skrive til meg")
+    async with _bot_sync_parked(app) as parked:
+        await ansatt.client.room_send(
+            room, "org.samsnakk.test.wake", {}, ignore_unverified_devices=True
+        )
+        await asyncio.wait_for(parked.wait(), 35)
+        mark = len(ansatt.seen)
+        await ansatt.send(room, "!hjelp")
+        with pytest.raises(AssertionError):
+            await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark, timeout=4)
+    reply = await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark)
+    assert reply.decrypted and "Dette kan du skrive til meg" in reply.body
+    await asyncio.sleep(3)
+    answers = [s for s in ansatt.seen[mark:] if s.room_id == room and s.sender == bot]
+    assert len(answers) == 1, [a.body[:40] for a in answers]
+
+
+@contextlib.asynccontextmanager
+async def _bot_sync_parked(app: SamsnakkApp) -> AsyncIterator[asyncio.Event]:
+    """The bot's next /sync waits until the block ends; the event is set once it waits."""
+    client = app.bot.client
+    assert client is not None
+    original = client.sync
+    parked, resume = asyncio.Event(), asyncio.Event()
+
+    async def sync(*args: Any, **kwargs: Any) -> Any:
+        parked.set()
+        await resume.wait()
+        return await original(*args, **kwargs)
+
+    client.sync = sync
+    try:
+        yield parked
+    finally:
+        del client.sync
+        resume.set()
+
+
+async def test_a_command_that_comes_both_ways_is_answered_once(
+    app: SamsnakkApp, ansatt: MatrixUser
+) -> None:
+    """The transaction and the bot's /sync both carry every message; one answer each."""
+    bot = app.cfg.bot_user_id
+    room = await ansatt.create_dm(bot)
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    mark = len(ansatt.seen)
+    for _ in range(3):
+        await ansatt.send(room, "!hjelp")
+    await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark)
+    await asyncio.sleep(4)  # time for a second answer to show, if one were coming
+    answers = [s for s in ansatt.seen[mark:] if s.room_id == room and s.sender == bot]
+    assert len(answers) == 3, [a.body[:40] for a in answers]
+
+
+async def _send_plaintext(user: MatrixUser, room_id: str, body: str) -> None:
+    """An unencrypted m.room.message, as a client that ignores the room's encryption would."""
+    content = {"msgtype": "m.text", "body": body}
+    method, path, data = Api.room_send(
+        user.client.access_token, room_id, "m.room.message", content, "plain-1"
+    )
+    resp = await user.client._send(RoomSendResponse, method, path, data, (room_id,))
+    assert isinstance(resp, RoomSendResponse), resp
