@@ -92,6 +92,17 @@ GreetingFactory = Callable[[str], Awaitable[Reply | None]]
 DeviceListsChanged = Callable[[list[str]], None]
 
 
+def _safe_to_answer_early(room: MatrixRoom, sender_and_bot: set[str]) -> bool:
+    """Whether a reply sent before /sync has caught up can only reach whom it should.
+
+    A member list nio has not fetched yet (a room made by a restart's incremental sync, or
+    rebuilt on demand) is asked from the server before nio shares a key: it is current. A
+    list nio keeps up from /sync may miss a leave; it is safe only if its one other member is
+    the sender. Anywhere else the command waits for /sync.
+    """
+    return not room.members_synced or set(room.users) == sender_and_bot
+
+
 class _RecentIds:
     """Event IDs already answered, so a replayed sync never answers twice."""
 
@@ -233,10 +244,8 @@ class BotRuntime:
         every room. A message whose key we hold is answered from here; /sync still brings
         the same event, which ``_answered`` then skips, and holds it if its key is late.
 
-        Only where nio's members are the sender and the bot alone: the reply's room key goes
-        to nio's members, and nio learns of joins and leaves from /sync, in stream order. A
-        reply sent ahead of that could reach someone who has just left; elsewhere the
-        command waits for /sync, which brings the members first.
+        Only where that is safe (``_safe_to_answer_early``): the reply's room key goes to
+        nio's members, and nio learns of joins and leaves from /sync, in stream order.
         """
         if not self._synced.is_set():
             return  # until the first sync, backlog and history are the first sync's to judge
@@ -259,12 +268,16 @@ class BotRuntime:
                 continue
             room_id = str(raw["room_id"])
             room = await self.client.joined_room(room_id)
-            if room is None or set(room.users) != {self.user_id, event.sender}:
+            if room is None or not _safe_to_answer_early(room, {self.user_id, event.sender}):
+                log.debug("%s: left to /sync, which brings the members first", event.event_id)
                 continue
             try:
                 opened = self.client.olm.decrypt_megolm_event(event, room_id)
-            except EncryptionError:
-                continue  # no key yet: /sync brings the event too and holds it (D171)
+            except EncryptionError as err:
+                # No key yet: /sync brings the event too and holds it (D171).
+                log.debug("%s: left to /sync (%s)", event.event_id, err)
+                continue
+            log.debug("%s: opened from its transaction", event.event_id)
             await self._dispatch(room_id, opened)
 
     async def _sync_loop(self) -> None:
