@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -127,10 +128,23 @@ async def child_ours(config_path: str, spawned: float, eager: bool = False) -> N
 
     Guard.sweep_all = timed_sweep  # type: ignore[method-assign]
     _mark_command_path(marks, spawned)
+    _time_start_steps(marks)
     marks["imported"] = time.time() - spawned
 
     app = SamsnakkApp(load_config(Path(config_path)))
-    await app.start()
+    marks["app built"] = time.time() - spawned
+    if os.environ.get("BENCH_PROFILE"):
+        # Where start() spends its time, on stderr (cumulative, top 40).
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        await app.start()
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    else:
+        await app.start()
     marks["started"] = time.time() - spawned
     assert app.bot.client is not None
     _emit("started", marks=marks, memory=_memory(), rooms=len(app.bot.client.rooms))
@@ -149,12 +163,46 @@ async def child_ours(config_path: str, spawned: float, eager: bool = False) -> N
     _emit(
         "answered",
         marks=marks,
+        arrivals=arrivals,
         memory=memory,
         sweep=marks.get("guard sweep"),
         after_sweep=after_sweep,
         all_rooms=all_rooms,
     )
     await app.stop()
+
+
+def _time_start_steps(marks: dict[str, float]) -> None:
+    """How long each step of start() takes, in wall time (its HTTP waits included)."""
+    import samsnakk_bot.matrix.bot as bot_module
+    from samsnakk_bot.app import SamsnakkApp
+    from samsnakk_bot.matrix.client import AppserviceClient
+    from samsnakk_bot.store.database import Database
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.time()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                marks.setdefault(f"[{label}]", time.time() - t0)
+
+        setattr(owner, name, wrapper)
+
+    timed(Database, "upgrade", "db upgrade")
+    timed(SamsnakkApp, "_start_http", "http up")
+    timed(SamsnakkApp, "_call_for_backlog", "ping")
+    timed(bot_module, "register_bot", "register")
+    timed(bot_module, "ensure_device", "device")
+    timed(bot_module, "ensure_cross_signed", "cross-signing")
+    timed(AppserviceClient, "get_displayname", "displayname")
+    timed(AppserviceClient, "keys_upload", "keys upload")
+
+
+# Per command event: when its transaction came and when the bot's /sync brought it.
+arrivals: dict[str, dict[str, float]] = {}
 
 
 def _mark_command_path(marks: dict[str, float], spawned: float) -> None:
@@ -166,14 +214,19 @@ def _mark_command_path(marks: dict[str, float], spawned: float) -> None:
     accept = InboxService.accept_transaction
 
     async def timed_accept(self: InboxService, txn_id: str, events: list[dict[str, Any]]) -> int:
-        if any(e.get("type") == "m.room.encrypted" for e in events):
-            marks.setdefault("command in txn", time.time() - spawned)
+        for e in events:
+            if e.get("type") == "m.room.encrypted" and not str(e.get("sender")).startswith(
+                "@samsnakk:"
+            ):
+                marks.setdefault("command in txn", time.time() - spawned)
+                arrivals.setdefault(str(e.get("event_id")), {})["txn"] = time.time() - spawned
         return await accept(self, txn_id, events)
 
     on_text = BotRuntime._on_text
 
     async def timed_text(self: BotRuntime, room: Any, event: Any) -> None:
         marks.setdefault("command from sync", time.time() - spawned)
+        arrivals.setdefault(event.event_id, {})["sync"] = time.time() - spawned
         await on_text(self, room, event)
 
     send_reply = BotRuntime.send_reply
@@ -390,6 +443,7 @@ async def restart_ours(
     config: Path, creator: Any, dm: str, bot: str, use_all: bool = False, kind: str = "ours"
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
+    wall0 = time.time()
     proc = await _spawn(kind, config)
     started = await _read(proc)
     t_started = time.perf_counter() - t0
@@ -401,6 +455,14 @@ async def restart_ours(
     )
     t_ready = time.perf_counter() - t0
     t_answer = time.perf_counter() - t1
+    # A second command once the bot is running: the steady state, DM known to nio.
+    await asyncio.sleep(1)
+    mark = len(creator.seen)
+    second = await creator.send(dm, "!hjelp")
+    await creator.wait_for_message(
+        dm, lambda s: s.sender == bot and s.decrypted, after=mark, timeout=120
+    )
+    second_answered = time.time() - wall0
     assert proc.stdin is not None
     proc.stdin.write(b"all\n" if use_all else b"report\n")
     await proc.stdin.drain()
@@ -410,7 +472,8 @@ async def restart_ours(
         "started": t_started,
         "ready": t_ready,
         "answer": t_answer,
-        "marks": {**answered["marks"], "answer seen": time.perf_counter() - t0},
+        "marks": answered["marks"],
+        "second": {**answered["arrivals"].get(second, {}), "answered": second_answered},
         "rooms": started["rooms"],
         "rss_started": started["memory"]["VmRSS"],
         "rss_answered": answered["memory"]["VmRSS"],
@@ -491,6 +554,13 @@ async def main(
                 f"  {name:4} ready {r['ready']:6.2f} s  rss {r['rss_started']:6.1f} MB  "
                 f"peak {r['peak']:6.1f} MB  nio rooms {r['rooms']}  [{marks}]"
             )
+    seconds = [r["second"] for r in ours if "txn" in r["second"] and "sync" in r["second"]]
+    for sec in seconds:
+        print(
+            f"  second command: answered {1000 * (sec['answered'] - sec['txn']):.0f} ms after "
+            f"its transaction came; the bot's /sync brought it "
+            f"{1000 * (sec['sync'] - sec['txn']):.0f} ms after the transaction"
+        )
     m = {k: statistics.median(r[k] for r in ours) for k in ("started", "ready", "answer")}
     rss = statistics.median(r["rss_answered"] for r in ours)
     peak = statistics.median(r["peak"] for r in ours)

@@ -61,7 +61,13 @@ async def register_bot(http: AppserviceHttp) -> None:
 
 async def ensure_device(http: AppserviceHttp, device: BotDevice, display_name: str) -> None:
     """Create the device (MSC4190) and delete stale bot devices whose stores are gone."""
-    http.device_id = None  # the device does not exist yet, so it cannot be named
+    http.device_id = None  # the device may not exist yet, so it cannot be named
+    if not device.is_new and await _device_name(http, device.device_id) == display_name:
+        # Each PUT tells everyone who shares a room with the bot that its devices changed:
+        # 0.7 s of Synapse's work at 10,000 rooms on every restart, and a key query from
+        # every one of their clients (D177).
+        http.device_id = device.device_id
+        return
     await http.request(
         "PUT",
         f"/_matrix/client/v3/devices/{http.q(device.device_id)}",
@@ -77,3 +83,14 @@ async def ensure_device(http: AppserviceHttp, device: BotDevice, display_name: s
     for old in stale:
         await http.request("DELETE", f"/_matrix/client/v3/devices/{http.q(old)}", {})
         log.info("deleted stale bot device %s", old)
+
+
+async def _device_name(http: AppserviceHttp, device_id: str) -> str | None:
+    """The device's display name, or ``None`` if the server has no such device."""
+    try:
+        found = await http.request("GET", f"/_matrix/client/v3/devices/{http.q(device_id)}")
+    except MatrixHttpError as err:
+        if err.status == 404:
+            return None
+        raise
+    return str(found.get("display_name") or "")
