@@ -240,7 +240,7 @@ class BotRuntime:
         """Messages from an appservice transaction, opened as soon as it arrives (D176).
 
         Synapse pushes each event to us in a transaction before our long-poll /sync carries
-        it: 0.26-0.35 s earlier at 10,000 rooms, where Synapse works out the bot's sync across
+        it: 0.26-0.43 s earlier at 10,000 rooms, where Synapse works out the bot's sync across
         every room. A message whose key we hold is answered from here; /sync still brings
         the same event, which ``_answered`` then skips, and holds it if its key is late.
 

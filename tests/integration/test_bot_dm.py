@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from brukerrom_flow import command, create_brukerrom
+from brukerrom_flow import command, create_brukerrom, dm_with_bot
 from matrix_harness import MatrixUser
 from nio import Api, RoomSendResponse, ShareGroupSessionResponse
 
@@ -168,8 +168,7 @@ async def test_the_bot_is_not_woken_by_typing_and_still_answers(
     """The bot's /sync filters out typing, receipts, presence and account data: in thousands
     of rooms they would wake it for nothing. Commands still come through."""
     bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     await ansatt.client.room_typing(room, True, timeout=30_000)
 
     mark = len(ansatt.seen)
@@ -189,8 +188,7 @@ async def test_a_command_is_answered_from_the_appservice_transaction_while_the_b
     the same events, nothing is answered twice. (Room keys still come by /sync, so the
     ansatt's session reaches the bot before the sync is parked.)"""
     bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     mark = len(ansatt.seen)
     await ansatt.send(room, "hei")
     await ansatt.wait_for_message(room, lambda s: s.sender == bot, after=mark)
@@ -268,8 +266,7 @@ async def test_a_command_that_comes_both_ways_is_answered_once(
 ) -> None:
     """The transaction and the bot's /sync both carry every message; one answer each."""
     bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     mark = len(ansatt.seen)
     for _ in range(3):
         await ansatt.send(room, "!hjelp")

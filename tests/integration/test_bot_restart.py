@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import pytest
-from brukerrom_flow import create_brukerrom
+from brukerrom_flow import create_brukerrom, dm_with_bot
 from matrix_harness import MatrixUser, UserFactory
 from nio import SyncResponse
 
@@ -57,9 +57,7 @@ async def test_after_restart_the_bot_speaks_encrypted_in_a_room_quiet_since_it_s
 async def test_after_restart_a_room_the_bot_left_is_refused_not_rebuilt(
     app: SamsnakkApp, ansatt: MatrixUser
 ) -> None:
-    bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     await app.bot.leave(room, "test")
     # nio ignores the sync's left rooms and keeps this one in ``rooms`` until the process
     # ends; after a restart only the server can say that we are no longer in it.
@@ -90,9 +88,7 @@ async def test_a_restart_leaves_the_bots_memberships_alone_when_its_name_is_unch
 ) -> None:
     # Setting a display name makes Synapse renew the bot's join in every room it is in, one
     # room at a time through our join check: an hour of work at 10,000 rooms (D56).
-    bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    await dm_with_bot(app, ansatt)
     await app.stop()
     checks = _join_checks(app)
     await app.start()
@@ -107,8 +103,7 @@ async def test_a_restart_does_not_tell_everyone_the_bots_devices_changed(
     with the bot that its devices changed (0.7 s at 10,000 rooms, and a key query from each
     of their clients). A restart with the same device and name leaves it alone (D177)."""
     bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     changed: list[str] = []
 
     async def on_sync(response: SyncResponse) -> None:
@@ -132,9 +127,7 @@ async def test_after_a_long_stop_the_backlog_comes_at_start_not_after_synapses_b
     """Synapse retries a down appservice after 2, 4, 8, 16 ... s (up to 512 s). A leave sent
     16 s into a stop would reach us about 14 s after we are back; the ping at start makes
     Synapse send it at once, so the bot closes the DM within seconds."""
-    bot = app.cfg.bot_user_id
-    room = await ansatt.create_dm(bot)
-    await ansatt.wait_for_message(room, lambda s: s.sender == bot)
+    room = await dm_with_bot(app, ansatt)
     await app.stop()
     await ansatt.client.room_leave(room)
     await asyncio.sleep(16)  # retries at 2, 6 and 14 s fail; the next waits until 30 s
