@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
 from samsnakk_bot.store import Database, alembic_config
+from samsnakk_bot.store.database import HEAD_REVISION
 from samsnakk_bot.store.models import Base
 
 
@@ -33,6 +36,55 @@ async def test_upgrade_twice_is_harmless(db: Database) -> None:
     await db.upgrade()
 
     assert await db.current_revision() == Database.head_revision()
+
+
+def test_the_start_knows_the_newest_migration() -> None:
+    """A new migration without HEAD_REVISION moved with it would be skipped at start."""
+    assert HEAD_REVISION == Database.head_revision()
+
+
+async def test_stored_revision_reads_what_alembic_wrote(db: Database) -> None:
+    assert await db.stored_revision() == await db.current_revision() == HEAD_REVISION
+
+
+async def test_a_new_database_has_no_stored_revision(empty_db: Database) -> None:
+    assert await empty_db.stored_revision() is None
+
+
+def _downgrade_one(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.downgrade(cfg, "-1")
+
+
+async def test_a_database_behind_head_is_still_migrated(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(_downgrade_one)
+    assert await db.stored_revision() != HEAD_REVISION
+
+    await db.upgrade()
+
+    assert await db.current_revision() == HEAD_REVISION
+
+
+def test_a_start_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'at_head.db'}"
+    script = (
+        "import asyncio, sys\n"
+        "from samsnakk_bot.store import Database\n"
+        f"db = Database({url!r})\n"
+        "asyncio.run(db.upgrade())\n"
+        "first = 'alembic' in sys.modules\n"
+        "for name in [m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')]:\n"
+        "    del sys.modules[name]\n"
+        "asyncio.run(db.upgrade())\n"
+        "print(first, 'alembic' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+    assert out == ["True", "False"]
 
 
 def _diff(connection: Connection) -> list[Any]:
