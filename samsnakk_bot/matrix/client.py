@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from nio import AsyncClient, AsyncClientConfig, JoinedMembersResponse, MatrixRoom
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinedMembersResponse,
+    KeysQueryError,
+    MatrixRoom,
+)
 
 from samsnakk_bot.matrix.lazy_sessions import LazySessionStore
 
@@ -80,6 +86,17 @@ class AppserviceClient(AsyncClient):  # type: ignore[misc]
                 if not joined and self.rooms.get(room_id) is placeholder:
                     del self.rooms[room_id]
             return self.rooms.get(room_id) if joined else None
+
+    async def keys_query(self) -> Any:
+        """nio's key query, answering "nothing to do" instead of raising when nothing is.
+
+        ``sync_forever`` schedules a query whenever one is due as it starts a round, and a
+        reply's ``room_send`` may make that same query first. nio then raises, which ended the
+        whole sync round and paused the bot's sync for 2 s, on every restart at 10,000 rooms.
+        """
+        if not self.users_for_key_query:
+            return KeysQueryError("No key query required.")
+        return await super().keys_query()
 
     async def _send(
         self, response_class: type, method: str, path: str, *args: Any, **kw: Any
