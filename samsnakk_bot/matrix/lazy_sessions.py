@@ -16,7 +16,7 @@ from typing import Any
 from nio.crypto import InboundGroupSession
 from nio.crypto.memorystores import GroupSessionStore
 from nio.store import DefaultStore
-from nio.store.models import MegolmInboundSessions
+from nio.store.models import EncryptedRooms, MegolmInboundSessions
 
 Loader = Callable[[str, str, str], InboundGroupSession | None]
 
@@ -43,7 +43,8 @@ class LazySessionStore(DefaultStore):  # type: ignore[misc]
     """nio's default store, except that inbound group sessions load one at a time.
 
     It also indexes the sessions by room: nio's table has none, so dropping a closed room's
-    sessions (D72) scanned every session the bot ever received, on the event loop.
+    sessions (D72) scanned every session the bot ever received, on the event loop. And it reads
+    the encrypted rooms' IDs as plain tuples (D178).
     """
 
     def __post_init__(self) -> None:
@@ -51,6 +52,20 @@ class LazySessionStore(DefaultStore):  # type: ignore[misc]
         self.database.execute_sql(
             "CREATE INDEX IF NOT EXISTS samsnakk_megolm_room ON megolminboundsessions (room_id)"
         )
+
+    def load_encrypted_rooms(self) -> set[str]:
+        # nio builds a peewee model object for every row only to take its room ID: 60-80 ms
+        # of every start at 10,000 rooms, against 17-28 ms for the IDs alone.
+        with self.database.bind_ctx(self.models):
+            account = self._get_account()
+            if account is None:
+                return set()
+            rows = (
+                EncryptedRooms.select(EncryptedRooms.room_id)
+                .where(EncryptedRooms.account == account)
+                .tuples()
+            )
+            return {room_id for (room_id,) in rows}
 
     def load_inbound_group_sessions(self) -> LazyGroupSessions:
         return LazyGroupSessions(self.load_inbound_group_session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nio.crypto import InboundGroupSession, OlmAccount, OutboundGroupSession
+from nio.store import DefaultStore
 
 from samsnakk_bot.matrix.lazy_sessions import LazyGroupSessions, LazySessionStore
 from samsnakk_bot.matrix.room_keys import _drop_stored
@@ -48,3 +49,19 @@ def test_sessions_load_when_first_asked_for_and_only_those(tmp_path: Path) -> No
         .get("!c:hs.test", "SENDERKEY", sessions[2].id)
         is None
     )
+
+
+def test_encrypted_rooms_load_as_nio_loads_them(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.save_account(OlmAccount())
+    rooms = {f"!r{i}:hs.test" for i in range(50)}
+    store.save_encrypted_rooms(rooms)
+    store.save_encrypted_rooms({"!r0:hs.test"})  # nio may store a room twice
+
+    ours = _store(tmp_path).load_encrypted_rooms()
+
+    assert ours == DefaultStore.load_encrypted_rooms(_store(tmp_path)) == rooms
+
+
+def test_no_account_no_encrypted_rooms(tmp_path: Path) -> None:
+    assert _store(tmp_path).load_encrypted_rooms() == set()
