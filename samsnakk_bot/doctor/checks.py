@@ -31,6 +31,7 @@ from samsnakk_bot.doctor.report import CheckResult, exit_code, fail, format_repo
 from samsnakk_bot.doctor.secret_files import holds_a_secret, permission_bits, synapse_secret_paths
 from samsnakk_bot.domain import texts
 from samsnakk_bot.domain.probe import PROBE_FIELD, PROBE_ROOM_PREFIX
+from samsnakk_bot.matrix.as_http import ping_path
 from samsnakk_bot.policies import PolicyError, load_policies
 from samsnakk_bot.store import Database, alembic_config
 
@@ -113,9 +114,10 @@ async def check_synapse(hs: Homeserver) -> tuple[CheckResult, Answer | None]:
 
 async def check_ping(hs: Homeserver, cfg: Config) -> CheckResult:
     """Synapse calls our /_matrix/app/v1/ping and times the round trip (Synapse >= 1.84)."""
-    path = f"/_matrix/client/v1/appservice/{quote(cfg.appservice.id, safe='')}/ping"
     try:
-        answer = await hs.call("POST", path, {"transaction_id": _nonce("samsnakk-doctor-")})
+        answer = await hs.call(
+            "POST", ping_path(cfg.appservice.id), {"transaction_id": _nonce("samsnakk-doctor-")}
+        )
     except _IO_ERRORS as err:
         return verdicts.no_contact(verdicts.PING, hs.url, err)
     return verdicts.ping(answer.status, answer.body, cfg.appservice.url)

@@ -82,9 +82,15 @@ class AppserviceHttp:
     async def ping(self, appservice_id: str, txn_id: str) -> None:
         """Ask the homeserver to ping us (MSC2659). When that succeeds, Synapse sends at once
         what it queued while we were down, instead of waiting out its backoff (up to 512 s)."""
-        path = f"/_matrix/client/v1/appservice/{self.q(appservice_id)}/ping"
-        await self.request("POST", path, {"transaction_id": txn_id}, as_user=False)
+        await self.request(
+            "POST", ping_path(appservice_id), {"transaction_id": txn_id}, as_user=False
+        )
 
     @staticmethod
     def q(part: str) -> str:
         return quote(part, safe="")
+
+
+def ping_path(appservice_id: str) -> str:
+    """MSC2659's ping: Synapse calls our /_matrix/app/v1/ping and answers with the round trip."""
+    return f"/_matrix/client/v1/appservice/{quote(appservice_id, safe='')}/ping"
