@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import subprocess
@@ -75,7 +76,14 @@ class StampedLinkMobility(FakeLinkMobility):
     """The fake provider, noting when each SMS reached it."""
 
     def __init__(self, run: Run) -> None:
-        super().__init__(username=SMS_USER, password=SMS_PASSWORD, dedupe_ref_id=False)
+        # Delivery reports on, as a kommune runs it: they also tell a restart which SMS
+        # in flight at a kill -9 the provider already had (D180).
+        super().__init__(
+            username=SMS_USER,
+            password=SMS_PASSWORD,
+            dedupe_ref_id=False,
+            dlr_secret=secrets.token_urlsafe(24),
+        )
         self.run = run
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -535,6 +543,7 @@ async def main(args: argparse.Namespace) -> None:
         await sms.start()
         ws = WorkerStack(tmp / "dev", free_port(), free_port())
         stack = ws.prepare()
+        sms.dlr_url = f"{stack.config.appservice.url}/_samsnakk/sms/linkmobility/dlr"
         began = time.monotonic()
         await asyncio.to_thread(ws.start)
         print(f"worker stack up in {time.monotonic() - began:.1f} s: {ws.pids()}", flush=True)
@@ -545,6 +554,7 @@ async def main(args: argparse.Namespace) -> None:
                 str(ROOT / "bench" / "sustained_app.py"),
                 str(stack.config_path),
                 sms.base_url,
+                str(sms.dlr_secret),
             ],
             tmp / "appservice.log",
             cwd=ROOT,

@@ -35,7 +35,7 @@ def bench_policies(policies_dir: Path) -> Policies:
     return base.model_copy(update={"policy": base.policy.model_copy(update={"varsler": varsler})})
 
 
-async def main(config: Path, sms_url: str) -> int:
+async def main(config: Path, sms_url: str, dlr_secret: str) -> int:
     cfg = load_config(config)
     cfg = cfg.model_copy(
         update={
@@ -46,7 +46,9 @@ async def main(config: Path, sms_url: str) -> int:
                     password=SMS_PASSWORD,
                     platform_id="fake-platform",
                     platform_partner_id="fake-partner",
-                )
+                    gate_id="bench-gate",
+                ),
+                dlr_secret=dlr_secret,
             )
         }
     )
@@ -60,4 +62,4 @@ async def main(config: Path, sms_url: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(Path(sys.argv[1]), sys.argv[2])))
+    sys.exit(asyncio.run(main(Path(sys.argv[1]), sys.argv[2], sys.argv[3])))

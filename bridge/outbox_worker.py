@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 
 def opaque_ref(v: Varsel) -> str:
     """The reference a provider sees: stable per varsel, but no Matrix ID or room ID in it."""
-    return hashlib.sha256(v.idem_key.encode()).hexdigest()[:32]
+    return ref_for_key(v.idem_key)
+
+
+def ref_for_key(idem_key: str) -> str:
+    return hashlib.sha256(idem_key.encode()).hexdigest()[:32]
 
 
 class OutboxWorker:
@@ -66,9 +70,16 @@ class OutboxWorker:
             await channel.close()
 
     async def run(self, idle_s: float = 1.0) -> None:
-        released = await self._outbox.release_inflight()
-        if released:
-            log.info("resuming %d varsler that were in flight at the last stop", released)
+        # A send in flight at a crash may have reached the provider; its delivery report,
+        # found by our refId, says so, and then it is not sent twice (D180).
+        released = await self._outbox.release_inflight(ref_for_key)
+        if released.resumed or released.already_sent:
+            log.info(
+                "of the varsler in flight at the last stop, %d are sent again and %d had "
+                "reached their provider",
+                released.resumed,
+                released.already_sent,
+            )
         while True:
             self._wake.clear()
             try:

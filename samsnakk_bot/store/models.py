@@ -321,7 +321,7 @@ class DeliveryReportRow(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     provider: Mapped[str] = mapped_column(String(32))
     provider_ref: Mapped[str] = mapped_column(String(255), index=True)
-    ref_id: Mapped[str | None] = mapped_column(String(255))
+    ref_id: Mapped[str | None] = mapped_column(String(255), index=True)
     result_code: Mapped[int] = mapped_column(Integer)
     delivered: Mapped[bool | None] = mapped_column(Boolean)
     received_ms: Mapped[int] = mapped_column(BigInteger)

@@ -6,7 +6,7 @@ so a restart only ever turns an interrupted 'sending' back into 'pending'.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, func, select, update
@@ -54,6 +54,14 @@ class Outcome:
     provider_ref: str | None
     error: str | None
     at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What a start did with the varsler that were being sent when the last run stopped."""
+
+    resumed: int  # pending again, to be sent once more
+    already_sent: int  # the provider had reported on them: not sent twice
 
 
 class VarselRepo:
@@ -193,13 +201,49 @@ class VarselRepo:
                 )
             )
 
-    async def release_inflight(self) -> int:
-        """At start-up: a varsel we were sending when we stopped is pending again."""
+    async def release_inflight(self, ref_of: Callable[[str], str]) -> Released:
+        """At start-up, for each varsel we were sending when we stopped: if its provider has
+        reported on it by our reference (``ref_of(idem_key)``, the refId it was sent with), the
+        provider had it and it is sent; otherwise it is pending again, to be sent once more."""
         async with self._db.engine.begin() as conn:
+            inflight = await conn.execute(
+                select(_varsler.c.id, _varsler.c.idem_key).where(_varsler.c.status == "sending")
+            )
+            by_ref = {ref_of(key): vid for vid, key in inflight}
+            reached = await self._reached_provider(conn, by_ref) if by_ref else {}
+            for vid, (provider_ref, received_ms) in reached.items():
+                await conn.execute(
+                    update(_varsler)
+                    .where(_varsler.c.id == vid, _varsler.c.status == "sending")
+                    .values(
+                        status="sent",
+                        attempts=_varsler.c.attempts + 1,
+                        provider_ref=provider_ref,
+                        last_error=None,
+                        sent_ms=received_ms,
+                    )
+                )
+            if reached:
+                await self._settle_early_reports(conn, [ref for ref, _ in reached.values()])
             result = await conn.execute(
                 update(_varsler).where(_varsler.c.status == "sending").values(status="pending")
             )
-            return int(result.rowcount)
+            return Released(resumed=int(result.rowcount), already_sent=len(reached))
+
+    @staticmethod
+    async def _reached_provider(
+        conn: AsyncConnection, by_ref: dict[str, int]
+    ) -> dict[int, tuple[str, int]]:
+        """Varsel ID → (the provider's message ID, when its first report came)."""
+        reports = (
+            select(_reports.c.ref_id, _reports.c.provider_ref, _reports.c.received_ms)
+            .where(_reports.c.ref_id.in_(list(by_ref)))
+            .order_by(_reports.c.id)
+        )
+        reached: dict[int, tuple[str, int]] = {}
+        for ref_id, provider_ref, received_ms in await conn.execute(reports):
+            reached.setdefault(by_ref[ref_id], (provider_ref, int(received_ms)))
+        return reached
 
     async def next_due_ms(self) -> int | None:
         stmt = select(func.min(_varsler.c.not_before_ms)).where(_varsler.c.status == "pending")

@@ -103,6 +103,8 @@ class FakeLinkMobility:
         self._session: aiohttp.ClientSession | None = None
         self.port = 0
         self._is_down = False
+        # Set: answers to accepted sends wait for release_answers() (a send in flight).
+        self._held: asyncio.Event | None = None
 
     @property
     def base_url(self) -> str:
@@ -157,6 +159,16 @@ class FakeLinkMobility:
         """Answer the next n well-authenticated sends with ``status`` (after ``delay_s``)."""
         self._failure = _Failure(n, status, retry_after, delay_s)
 
+    def hold_answers(self) -> None:
+        """Accept sends (and post their reports) but keep the HTTP answers back, as a provider
+        whose answer is still on the way when the sender crashes."""
+        self._held = asyncio.Event()
+
+    def release_answers(self) -> None:
+        if self._held is not None:
+            self._held.set()
+            self._held = None
+
     async def drain_dlrs(self, timeout_s: float = 5.0) -> None:
         """Wait until every delivery report posted so far has been answered."""
         if self._dlr_tasks:
@@ -205,6 +217,8 @@ class FakeLinkMobility:
             task = asyncio.get_running_loop().create_task(self._post_dlr(accepted))
             self._dlr_tasks.add(task)
             task.add_done_callback(self._dlr_tasks.discard)
+        if self._held is not None:
+            await self._held.wait()
         return _accepted(accepted.message_id)
 
     def _authorised(self, header: str) -> bool:

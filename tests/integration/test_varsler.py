@@ -176,6 +176,43 @@ async def test_killed_with_varsler_pending_delivers_all_once_after_restart(
     assert len([m for m in stack.sms.messages if m.ref_id in refs]) == 3
 
 
+async def test_an_sms_the_provider_had_when_we_stopped_is_not_sent_again(stack: Stack) -> None:
+    """Killed after LINK took an SMS but before its answer reached us: the row is still
+    'sending'. LINK's delivery report, found by our refId, says it arrived (D180)."""
+    app = stack.app
+    person = await _user(stack, "ansatt", "Underveis")
+    await _prefer(stack, person, "!varsel sms 41 22 22 20")
+    key = f"reminder:-:{person.user_id}:sms:inflight"
+    ref = hashlib_ref(key)
+    stack.sms.hold_answers()
+    try:
+        await app.varsler.notify(person.user_id, Kind.REMINDER, None, "inflight")
+        await _eventually(lambda: any(m.ref_id == ref for m in stack.sms.messages))
+        await stack.sms.drain_dlrs()
+        (row,) = [v for v in await app.outbox.all() if v.idem_key == key]
+        assert row.status == "sending"
+
+        await app.stop()
+    finally:
+        stack.sms.release_answers()
+    await app.start()
+
+    assert await _status_after_start(app, key) == "delivered"
+    await asyncio.sleep(0.5)
+    assert [r["refId"] for r in stack.sms.requests if r.get("refId") == ref] == [ref]
+    assert [m.destination for m in stack.sms.messages if m.ref_id == ref] == ["+4741222220"]
+
+
+async def _status_after_start(app: SamsnakkApp, idem_key: str) -> str:
+    """The row's status once the restarted outbox has dealt with it (no longer 'sending')."""
+    for _ in range(200):
+        (row,) = [v for v in await app.outbox.all() if v.idem_key == idem_key]
+        if row.status not in ("sending", "pending"):
+            return row.status
+        await asyncio.sleep(0.05)
+    return row.status
+
+
 async def test_smtp_down_is_retried_and_does_not_block_sms(stack: Stack) -> None:
     app = stack.app
     mail_person = await _user(stack, "ansatt", "Epost")

@@ -10,12 +10,12 @@ import asyncio
 from pathlib import Path
 
 from bridge.channels.base import Delivery
-from bridge.outbox_worker import OutboxWorker
+from bridge.outbox_worker import OutboxWorker, ref_for_key
 from samsnakk_bot.crypto.field_cipher import FieldCipher
 from samsnakk_bot.metrics import Metrics
 from samsnakk_bot.policies import load_policies
 from samsnakk_bot.store import Database
-from samsnakk_bot.store.varsler import NewVarsel, VarselRepo
+from samsnakk_bot.store.varsler import DeliveryReportRepo, NewVarsel, VarselRepo
 
 FAST, SLOW = "@fast:hs.test", "@slow:hs.test"
 
@@ -72,3 +72,26 @@ async def test_a_sent_varsel_is_recorded_while_its_batch_is_still_in_flight(db: 
     assert await draining == 2
     assert await _status(repo, SLOW) == "sent"
     assert channel.delivered == [FAST, SLOW]
+
+
+async def test_a_start_sends_again_only_what_no_delivery_report_shows_arrived(
+    db: Database,
+) -> None:
+    """D180: a varsel still 'sending' whose report came (by our refId) reached its provider."""
+    repo, reports = VarselRepo(db), DeliveryReportRepo(db)
+    for user in (FAST, SLOW):
+        await repo.enqueue(
+            NewVarsel(f"message:!r:{user}:sms:$e", user, "sms", "message", "!r", 0), 0
+        )
+    claimed = {v.user_id: v for v in await repo.claim_due(1, 10)}
+    arrived = claimed[FAST]
+    await reports.add("linkmobility", "link-1", ref_for_key(arrived.idem_key), 1001, True, 5)
+    await reports.add("linkmobility", "link-x", "someone-elses-ref", 1001, True, 5)
+
+    released = await repo.release_inflight(ref_for_key)
+
+    assert (released.resumed, released.already_sent) == (1, 1)
+    (fast,) = await repo.for_user(FAST)
+    (slow,) = await repo.for_user(SLOW)
+    assert (fast.status, fast.provider_ref, fast.attempts) == ("delivered", "link-1", 1)
+    assert (slow.status, slow.provider_ref, slow.attempts) == ("pending", None, 0)
