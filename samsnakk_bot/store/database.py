@@ -100,7 +100,12 @@ class Database:
             return await conn.run_sync(_current_revision_sync)
 
     async def stored_revision(self) -> str | None:
-        """The revision in ``alembic_version`` read with plain SQL; None if there is none."""
+        """The revision in ``alembic_version`` read with plain SQL, for the start's cheap check.
+
+        Unlike ``current_revision`` it answers None for any database error, not only a
+        missing table: ``upgrade`` then runs Alembic, which reports the real error. The doctor
+        keeps ``current_revision``, which tells the two apart.
+        """
         try:
             async with self.engine.connect() as conn:
                 rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
